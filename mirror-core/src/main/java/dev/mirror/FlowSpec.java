@@ -1,0 +1,509 @@
+package dev.mirror;
+
+import dev.mirror.client.ReplicationPolicy;
+import dev.mirror.internal.Checks;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One replication flow: which topics of the source cluster are copied to the target cluster, and how.
+ *
+ * <p>A topic is replicated when its name matches one of the {@linkplain Builder#topics(String...) include
+ * patterns} in full, matches none of the {@linkplain Builder#excludeTopics(String...) exclude patterns}, is not
+ * internal (Kafka's {@code __*} topics, MirrorMaker 2's and Mirror's own topics), and would not form a cycle
+ * (under the default policy, a topic that came from the target is never sent back).
+ *
+ * <p>Instances are immutable and thread-safe.
+ *
+ * @since 0.1.0
+ */
+public final class FlowSpec {
+  /** Topics replicated by default: all. */
+  public static final List<String> DEFAULT_TOPICS = List.of(".*");
+
+  /**
+   * Topics excluded by default, as in MirrorMaker 2 (Kafka 4.x): MirrorMaker 2's internal topics, replica
+   * topics and topics starting with {@code __}. A user topic that merely ends in {@code .internal} is
+   * replicated.
+   */
+  public static final List<String> DEFAULT_EXCLUDE_TOPICS = List.of("mm2.*\\.internal", ".*\\.replica", "__.*");
+
+  /**
+   * Topic configuration properties never copied to remote topics by default, as in MirrorMaker 2 (Kafka 4.3):
+   * throttling, timestamp and durability settings belong to the target cluster's operators.
+   */
+  public static final List<String> DEFAULT_CONFIG_PROPERTIES_EXCLUDE = List.of(
+      "follower.replication.throttled.replicas",
+      "leader.replication.throttled.replicas",
+      "message.timestamp.difference.max.ms",
+      "message.timestamp.type",
+      "unclean.leader.election.enable",
+      "min.insync.replicas",
+      "log.message.timestamp.before.max.ms",
+      "log.message.timestamp.after.max.ms");
+
+  /** Default interval between topic refreshes: new topics and partitions are picked up within it. */
+  public static final Duration DEFAULT_TOPIC_REFRESH_INTERVAL = Duration.ofSeconds(5);
+
+  /** Default interval between stores of replication positions in the target cluster. */
+  public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofSeconds(1);
+
+  /** Replication factor meaning "the target broker's {@code default.replication.factor}". */
+  public static final int BROKER_DEFAULT_REPLICATION_FACTOR = -1;
+
+  private final String source;
+  private final String target;
+  private final List<Pattern> topics;
+  private final List<Pattern> excludeTopics;
+  private final @Nullable ReplicationPolicy replicationPolicy;
+  private final StartPosition startPosition;
+  private final boolean refreshTopics;
+  private final Duration topicRefreshInterval;
+  private final Duration commitInterval;
+  private final int replicationFactor;
+  private final boolean syncTopicConfigs;
+  private final List<String> configPropertiesExclude;
+  private final Map<String, Object> consumerOverrides;
+  private final Map<String, Object> producerOverrides;
+  private final Map<String, Object> adminOverrides;
+
+  private FlowSpec(Builder b) {
+    this.source = Objects.requireNonNull(b.source, "source");
+    this.target = Objects.requireNonNull(b.target, "target");
+    this.topics = List.copyOf(b.topics);
+    this.excludeTopics = List.copyOf(b.excludeTopics);
+    this.replicationPolicy = b.replicationPolicy;
+    this.startPosition = b.startPosition;
+    this.refreshTopics = b.refreshTopics;
+    this.topicRefreshInterval = b.topicRefreshInterval;
+    this.commitInterval = b.commitInterval;
+    this.replicationFactor = b.replicationFactor;
+    this.syncTopicConfigs = b.syncTopicConfigs;
+    this.configPropertiesExclude = List.copyOf(b.configPropertiesExclude);
+    this.consumerOverrides = Map.copyOf(b.consumerOverrides);
+    this.producerOverrides = Map.copyOf(b.producerOverrides);
+    this.adminOverrides = Map.copyOf(b.adminOverrides);
+  }
+
+  /** Starts a flow specification; {@link Builder#from} and {@link Builder#to} are required. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Returns the flow's id, {@code <source>-><target>}, used in logs, thread names and status. */
+  public String id() {
+    return source + "->" + target;
+  }
+
+  /** Returns the alias of the cluster records are read from. */
+  public String source() {
+    return source;
+  }
+
+  /** Returns the alias of the cluster records are written to. */
+  public String target() {
+    return target;
+  }
+
+  /** Returns the include patterns; a topic is a candidate when it matches one in full. */
+  public List<Pattern> topics() {
+    return topics;
+  }
+
+  /** Returns the exclude patterns; a topic matching one in full is not replicated. */
+  public List<Pattern> excludeTopics() {
+    return excludeTopics;
+  }
+
+  /** Returns this flow's replication policy, or empty to use the Mirror's. */
+  public Optional<ReplicationPolicy> replicationPolicy() {
+    return Optional.ofNullable(replicationPolicy);
+  }
+
+  /** Returns where partitions without a stored position start. */
+  public StartPosition startPosition() {
+    return startPosition;
+  }
+
+  /** Returns whether the source's topics are listed again periodically to pick up new topics and partitions. */
+  public boolean refreshTopics() {
+    return refreshTopics;
+  }
+
+  /** Returns the interval between topic refreshes. */
+  public Duration topicRefreshInterval() {
+    return topicRefreshInterval;
+  }
+
+  /** Returns the interval between stores of replication positions. */
+  public Duration commitInterval() {
+    return commitInterval;
+  }
+
+  /** Returns the replication factor of remote topics; -1 means the target broker's default. */
+  public int replicationFactor() {
+    return replicationFactor;
+  }
+
+  /** Returns whether remote topics get the source topic's configuration. */
+  public boolean syncTopicConfigs() {
+    return syncTopicConfigs;
+  }
+
+  /** Returns the topic configuration properties never copied. */
+  public List<String> configPropertiesExclude() {
+    return configPropertiesExclude;
+  }
+
+  /** Returns consumer properties for this flow, applied over the source cluster's. */
+  public Map<String, Object> consumerOverrides() {
+    return consumerOverrides;
+  }
+
+  /** Returns producer properties for this flow, applied over the target cluster's. */
+  public Map<String, Object> producerOverrides() {
+    return producerOverrides;
+  }
+
+  /** Returns admin client properties for this flow, applied over each cluster's. */
+  public Map<String, Object> adminOverrides() {
+    return adminOverrides;
+  }
+
+  /** Returns a builder holding this specification's values. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.source = source;
+    b.target = target;
+    b.topics = new ArrayList<>(topics);
+    b.excludeTopics = new ArrayList<>(excludeTopics);
+    b.replicationPolicy = replicationPolicy;
+    b.startPosition = startPosition;
+    b.refreshTopics = refreshTopics;
+    b.topicRefreshInterval = topicRefreshInterval;
+    b.commitInterval = commitInterval;
+    b.replicationFactor = replicationFactor;
+    b.syncTopicConfigs = syncTopicConfigs;
+    b.configPropertiesExclude = new ArrayList<>(configPropertiesExclude);
+    b.consumerOverrides.putAll(consumerOverrides);
+    b.producerOverrides.putAll(producerOverrides);
+    b.adminOverrides.putAll(adminOverrides);
+    return b;
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder("FlowSpec{").append(id());
+    sb.append(", topics=").append(patterns(topics));
+    sb.append(", excludeTopics=").append(patterns(excludeTopics));
+    if (replicationPolicy != null) {
+      sb.append(", replicationPolicy=").append(replicationPolicy);
+    }
+    sb.append(", startPosition=").append(startPosition);
+    sb.append(", topicRefreshInterval=").append(refreshTopics ? topicRefreshInterval : "off");
+    sb.append(", commitInterval=").append(commitInterval);
+    sb.append(", replicationFactor=").append(replicationFactor);
+    sb.append(", syncTopicConfigs=").append(syncTopicConfigs);
+    if (!consumerOverrides.isEmpty()) {
+      sb.append(", consumerOverrides=").append(Checks.masked(consumerOverrides));
+    }
+    if (!producerOverrides.isEmpty()) {
+      sb.append(", producerOverrides=").append(Checks.masked(producerOverrides));
+    }
+    if (!adminOverrides.isEmpty()) {
+      sb.append(", adminOverrides=").append(Checks.masked(adminOverrides));
+    }
+    return sb.append('}').toString();
+  }
+
+  private static String patterns(List<Pattern> patterns) {
+    return patterns.stream().map(Pattern::pattern).collect(Collectors.joining(", ", "[", "]"));
+  }
+
+  /**
+   * Builds a {@link FlowSpec}. Mutable and not thread-safe; setters check their argument at once and
+   * {@link Mirror.Builder#build()} checks the rules that span settings (aliases exist, no duplicate flows).
+   */
+  public static final class Builder {
+    private @Nullable String source;
+    private @Nullable String target;
+    private List<Pattern> topics = compile(DEFAULT_TOPICS, "topics");
+    private List<Pattern> excludeTopics = compile(DEFAULT_EXCLUDE_TOPICS, "excludeTopics");
+    private @Nullable ReplicationPolicy replicationPolicy;
+    private StartPosition startPosition = StartPosition.EARLIEST;
+    private boolean refreshTopics = true;
+    private Duration topicRefreshInterval = DEFAULT_TOPIC_REFRESH_INTERVAL;
+    private Duration commitInterval = DEFAULT_COMMIT_INTERVAL;
+    private int replicationFactor = BROKER_DEFAULT_REPLICATION_FACTOR;
+    private boolean syncTopicConfigs = true;
+    private List<String> configPropertiesExclude = new ArrayList<>(DEFAULT_CONFIG_PROPERTIES_EXCLUDE);
+    private final Map<String, Object> consumerOverrides = new LinkedHashMap<>();
+    private final Map<String, Object> producerOverrides = new LinkedHashMap<>();
+    private final Map<String, Object> adminOverrides = new LinkedHashMap<>();
+
+    private Builder() {}
+
+    /**
+     * Sets the source cluster.
+     *
+     * @param sourceAlias the alias of a cluster defined with {@link Mirror.Builder#cluster}
+     * @return this builder
+     */
+    public Builder from(String sourceAlias) {
+      this.source = Checks.legalName(sourceAlias, "flow source alias");
+      return this;
+    }
+
+    /**
+     * Sets the target cluster.
+     *
+     * @param targetAlias the alias of a cluster defined with {@link Mirror.Builder#cluster}
+     * @return this builder
+     */
+    public Builder to(String targetAlias) {
+      this.target = Checks.legalName(targetAlias, "flow target alias");
+      return this;
+    }
+
+    /**
+     * Replaces the include patterns. A topic is a candidate when its whole name matches one of them.
+     * Default: {@code .*}.
+     *
+     * @param regexes Java regular expressions, e.g. {@code "orders\\..*"}; none means no topic
+     * @return this builder
+     * @throws IllegalArgumentException when a pattern is not a valid regular expression
+     */
+    public Builder topics(String... regexes) {
+      this.topics = compile(Arrays.asList(regexes), "topics");
+      return this;
+    }
+
+    /**
+     * Replaces the include patterns with a list of Java regular expressions.
+     *
+     * @param regexes Java regular expressions
+     * @return this builder
+     * @throws IllegalArgumentException when a pattern is not a valid regular expression
+     */
+    public Builder topics(List<String> regexes) {
+      this.topics = compile(regexes, "topics");
+      return this;
+    }
+
+    /**
+     * Replaces the include patterns with exact topic names (no regular expression meaning: {@code a.b} does not
+     * match {@code axb}).
+     *
+     * @param names topic names
+     * @return this builder
+     */
+    public Builder topicNames(String... names) {
+      List<Pattern> list = new ArrayList<>();
+      for (String n : names) {
+        list.add(Pattern.compile(Pattern.quote(Objects.requireNonNull(n, "topic name"))));
+      }
+      this.topics = list;
+      return this;
+    }
+
+    /**
+     * Replaces the exclude patterns; a topic whose whole name matches one is not replicated. Default:
+     * {@link #DEFAULT_EXCLUDE_TOPICS}. Internal topics are never replicated, whatever this says.
+     *
+     * @param regexes Java regular expressions; none means exclude nothing beyond internal topics
+     * @return this builder
+     * @throws IllegalArgumentException when a pattern is not a valid regular expression
+     */
+    public Builder excludeTopics(String... regexes) {
+      this.excludeTopics = compile(Arrays.asList(regexes), "excludeTopics");
+      return this;
+    }
+
+    /**
+     * Replaces the exclude patterns with a list of Java regular expressions.
+     *
+     * @param regexes Java regular expressions
+     * @return this builder
+     * @throws IllegalArgumentException when a pattern is not a valid regular expression
+     */
+    public Builder excludeTopics(List<String> regexes) {
+      this.excludeTopics = compile(regexes, "excludeTopics");
+      return this;
+    }
+
+    /**
+     * Sets how remote topics are named, overriding the Mirror's policy for this flow.
+     *
+     * @param policy a replication policy
+     * @return this builder
+     */
+    public Builder replicationPolicy(ReplicationPolicy policy) {
+      this.replicationPolicy = Objects.requireNonNull(policy, "replicationPolicy");
+      return this;
+    }
+
+    /**
+     * Sets where partitions without a stored position start. Default: {@link StartPosition#EARLIEST}.
+     *
+     * @param startPosition the start position
+     * @return this builder
+     */
+    public Builder startPosition(StartPosition startPosition) {
+      this.startPosition = Objects.requireNonNull(startPosition, "startPosition");
+      return this;
+    }
+
+    /**
+     * Sets whether new topics and partitions are picked up while running. Default: true.
+     *
+     * @param refreshTopics false to look at the source's topics only when the flow starts
+     * @return this builder
+     */
+    public Builder refreshTopics(boolean refreshTopics) {
+      this.refreshTopics = refreshTopics;
+      return this;
+    }
+
+    /**
+     * Sets the interval between topic refreshes. Default: 5 seconds.
+     *
+     * @param interval a positive duration
+     * @return this builder
+     * @throws IllegalArgumentException when the interval is zero or negative
+     */
+    public Builder topicRefreshInterval(Duration interval) {
+      this.topicRefreshInterval = Checks.positive(interval, "topicRefreshInterval");
+      return this;
+    }
+
+    /**
+     * Sets the interval between stores of replication positions in the target cluster. A restart re-copies
+     * at most what was acknowledged since the last store. Default: 1 second.
+     *
+     * @param interval a positive duration
+     * @return this builder
+     * @throws IllegalArgumentException when the interval is zero or negative
+     */
+    public Builder commitInterval(Duration interval) {
+      this.commitInterval = Checks.positive(interval, "commitInterval");
+      return this;
+    }
+
+    /**
+     * Sets the replication factor of the remote topics this flow creates. Default: -1, the target broker's
+     * {@code default.replication.factor} (MirrorMaker 2 uses 2, which fails on single-broker clusters).
+     *
+     * @param replicationFactor a positive factor, or -1 for the broker default
+     * @return this builder
+     * @throws IllegalArgumentException when the factor is 0, below -1 or above 32767
+     */
+    public Builder replicationFactor(int replicationFactor) {
+      if (replicationFactor == 0 || replicationFactor < -1 || replicationFactor > Short.MAX_VALUE) {
+        throw new IllegalArgumentException(
+            "replicationFactor must be >= 1 or -1 (broker default), but was " + replicationFactor);
+      }
+      this.replicationFactor = replicationFactor;
+      return this;
+    }
+
+    /**
+     * Sets whether remote topics are created with the source topic's configuration (retention, cleanup policy,
+     * ...), minus {@link #configPropertiesExclude(List)}. Default: true.
+     *
+     * @param syncTopicConfigs false to create remote topics with the target's defaults
+     * @return this builder
+     */
+    public Builder syncTopicConfigs(boolean syncTopicConfigs) {
+      this.syncTopicConfigs = syncTopicConfigs;
+      return this;
+    }
+
+    /**
+     * Replaces the topic configuration properties that are never copied. Default:
+     * {@link #DEFAULT_CONFIG_PROPERTIES_EXCLUDE}.
+     *
+     * @param properties configuration property names
+     * @return this builder
+     */
+    public Builder configPropertiesExclude(List<String> properties) {
+      List<String> copy = new ArrayList<>();
+      for (String p : properties) {
+        copy.add(Objects.requireNonNull(p, "configPropertiesExclude entry"));
+      }
+      this.configPropertiesExclude = copy;
+      return this;
+    }
+
+    /**
+     * Adds consumer properties for this flow, applied over the source cluster's properties and overrides.
+     *
+     * @param overrides Kafka consumer properties
+     * @return this builder
+     */
+    public Builder consumerOverrides(Map<String, ?> overrides) {
+      consumerOverrides.putAll(Checks.properties(overrides, "flow consumer overrides"));
+      return this;
+    }
+
+    /**
+     * Adds producer properties for this flow, applied over the target cluster's properties and overrides.
+     *
+     * @param overrides Kafka producer properties
+     * @return this builder
+     */
+    public Builder producerOverrides(Map<String, ?> overrides) {
+      producerOverrides.putAll(Checks.properties(overrides, "flow producer overrides"));
+      return this;
+    }
+
+    /**
+     * Adds admin client properties for this flow, applied over each cluster's properties and overrides.
+     *
+     * @param overrides Kafka admin client properties
+     * @return this builder
+     */
+    public Builder adminOverrides(Map<String, ?> overrides) {
+      adminOverrides.putAll(Checks.properties(overrides, "flow admin overrides"));
+      return this;
+    }
+
+    /**
+     * Returns an immutable specification.
+     *
+     * @throws IllegalStateException when {@link #from} or {@link #to} was not called
+     */
+    public FlowSpec build() {
+      if (source == null || target == null) {
+        throw new IllegalStateException("a flow needs a source and a target: call from(sourceAlias) and "
+            + "to(targetAlias), but " + (source == null ? "from" : "to") + " was not called");
+      }
+      return new FlowSpec(this);
+    }
+
+    @Nullable String sourceOrNull() {
+      return source;
+    }
+
+    @Nullable String targetOrNull() {
+      return target;
+    }
+
+    private static List<Pattern> compile(List<String> regexes, String subject) {
+      Objects.requireNonNull(regexes, subject);
+      List<Pattern> list = new ArrayList<>();
+      for (String r : regexes) {
+        list.add(Checks.regex(r, subject + " pattern"));
+      }
+      return list;
+    }
+  }
+}

@@ -1,0 +1,156 @@
+package dev.mirror.internal.engine;
+
+import dev.mirror.ClusterSpec;
+import dev.mirror.FlowSpec;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Builds the properties of every client a flow creates: the cluster's properties, then the cluster's role
+ * overrides, then the flow's role overrides, then the settings Mirror owns. Also checks them at build time.
+ */
+public final class ClientConfigs {
+
+  /** Consumer keys Mirror sets itself, with the reason given to a user who sets them. */
+  static final Map<String, String> OWNED_CONSUMER_KEYS = Map.of(
+      ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, "Mirror copies raw bytes",
+      ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, "Mirror copies raw bytes",
+      ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "Mirror stores positions in the target cluster itself",
+      ConsumerConfig.GROUP_ID_CONFIG, "Mirror reads the source without a consumer group",
+      ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "Mirror reads the source without a consumer group",
+      ConsumerConfig.ISOLATION_LEVEL_CONFIG, "Mirror reads read_committed so aborted records are never copied",
+      ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "use the flow's startPosition(EARLIEST|LATEST) instead");
+
+  /** Producer keys Mirror sets itself, with the reason given to a user who sets them. */
+  static final Map<String, String> OWNED_PRODUCER_KEYS = Map.of(
+      ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, "Mirror copies raw bytes",
+      ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, "Mirror copies raw bytes",
+      ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "Mirror needs idempotence to keep order without duplicates",
+      ProducerConfig.ACKS_CONFIG, "Mirror stores a position only after all in-sync replicas have the data",
+      ProducerConfig.TRANSACTIONAL_ID_CONFIG, "Mirror manages transactions itself");
+
+  private ClientConfigs() {}
+
+  /** Returns the properties of the source consumer of a flow. */
+  public static Map<String, Object> sourceConsumer(ClusterSpec source, FlowSpec flow, String clientId) {
+    Map<String, Object> c = new LinkedHashMap<>();
+    c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
+    c.putAll(source.properties());
+    c.putAll(source.consumerOverrides());
+    c.putAll(flow.consumerOverrides());
+    c.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId);
+    c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
+    c.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    c.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+    return c;
+  }
+
+  /** Returns the properties of a consumer that reads Mirror's own topics on the target cluster. */
+  public static Map<String, Object> targetConsumer(ClusterSpec target, FlowSpec flow, String clientId) {
+    Map<String, Object> c = new LinkedHashMap<>();
+    c.putAll(target.properties());
+    c.putAll(target.consumerOverrides());
+    c.putAll(flow.consumerOverrides());
+    c.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId);
+    c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    c.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    c.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+    return c;
+  }
+
+  /** Returns the properties of the target producer of a flow. */
+  public static Map<String, Object> targetProducer(ClusterSpec target, FlowSpec flow, String clientId) {
+    Map<String, Object> c = new LinkedHashMap<>();
+    // Throughput defaults (MirrorMaker 2 keeps the client's 16 KiB batches and no linger); users may override.
+    c.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+    c.put(ProducerConfig.LINGER_MS_CONFIG, 10);
+    c.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
+    c.putAll(target.properties());
+    c.putAll(target.producerOverrides());
+    c.putAll(flow.producerOverrides());
+    c.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId);
+    c.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    c.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    c.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    c.put(ProducerConfig.ACKS_CONFIG, "all");
+    c.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+    return c;
+  }
+
+  /** Returns the properties of an admin client of a cluster for a flow. */
+  public static Map<String, Object> admin(ClusterSpec cluster, FlowSpec flow, String clientId) {
+    Map<String, Object> c = new LinkedHashMap<>();
+    c.putAll(cluster.properties());
+    c.putAll(cluster.adminOverrides());
+    c.putAll(flow.adminOverrides());
+    c.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId);
+    return c;
+  }
+
+  /**
+   * Checks a cluster's properties as Kafka's own config classes would, and refuses the keys Mirror owns.
+   * Adds one message per problem to {@code problems}.
+   */
+  public static void validateCluster(ClusterSpec cluster, List<String> problems) {
+    String subject = "cluster '" + cluster.alias() + "'";
+    Object bootstrap = cluster.properties().get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG);
+    if (bootstrap == null || bootstrap.toString().isBlank()) {
+      problems.add(subject + ": missing 'bootstrap.servers'; set it with cluster(\"" + cluster.alias()
+          + "\", Map.of(\"bootstrap.servers\", \"host:9092\"))");
+      return;
+    }
+    owned(subject + " consumer", cluster.consumerOverrides(), OWNED_CONSUMER_KEYS, problems);
+    owned(subject + " consumer", cluster.properties(), OWNED_CONSUMER_KEYS, problems);
+    owned(subject + " producer", cluster.producerOverrides(), OWNED_PRODUCER_KEYS, problems);
+    owned(subject + " producer", cluster.properties(), OWNED_PRODUCER_KEYS, problems);
+  }
+
+  /** Checks the clients a flow would create; call only when both clusters are valid. */
+  public static void validateFlow(ClusterSpec source, ClusterSpec target, FlowSpec flow, List<String> problems) {
+    String subject = "flow '" + flow.id() + "'";
+    owned(subject + " consumer", flow.consumerOverrides(), OWNED_CONSUMER_KEYS, problems);
+    owned(subject + " producer", flow.producerOverrides(), OWNED_PRODUCER_KEYS, problems);
+    parse(subject + " source consumer (cluster '" + source.alias() + "')",
+        () -> new ConsumerConfig(sourceConsumer(source, flow, "validate")), problems);
+    parse(subject + " target producer (cluster '" + target.alias() + "')",
+        () -> new ProducerConfig(targetProducer(target, flow, "validate")), problems);
+    parse(subject + " source admin (cluster '" + source.alias() + "')",
+        () -> new AdminClientConfig(admin(source, flow, "validate")), problems);
+    parse(subject + " target admin (cluster '" + target.alias() + "')",
+        () -> new AdminClientConfig(admin(target, flow, "validate")), problems);
+  }
+
+  private static void owned(String subject, Map<String, Object> props, Map<String, String> ownedKeys,
+      List<String> problems) {
+    for (String key : props.keySet()) {
+      String why = ownedKeys.get(key);
+      if (why != null) {
+        problems.add(subject + " property '" + key + "' is set by Mirror (" + why + "); remove it");
+      }
+    }
+  }
+
+  private static void parse(String subject, Runnable parse, List<String> problems) {
+    try {
+      parse.run();
+    } catch (ConfigException e) {
+      problems.add(subject + ": " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,298 @@
+package dev.mirror.internal.engine;
+
+import dev.mirror.ClusterSpec;
+import dev.mirror.FlowSpec;
+import dev.mirror.FlowStatus;
+import dev.mirror.MirrorException;
+import dev.mirror.State;
+import dev.mirror.client.ReplicationPolicy;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.utils.LogContext;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.MDC;
+
+/**
+ * Runs one flow on its own thread: creates the clients, restores positions, syncs topics and drives the
+ * {@link ReplicationWorker}. Any error closes the clients and starts over from the stored positions after a
+ * backoff that doubles up to the configured maximum; other flows are not affected.
+ */
+final class FlowRunner {
+  private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
+
+  private final EngineConfig config;
+  private final FlowSpec flow;
+  private final ClusterSpec source;
+  private final ClusterSpec target;
+  private final ReplicationPolicy policy;
+  private final Duration timeout;
+  private final Logger log;
+  private final String threadName;
+  private final AtomicReference<State> state = new AtomicReference<>(State.CREATED);
+  private final CountDownLatch stopSignal = new CountDownLatch(1);
+  private final FlowStats stats = new FlowStats();
+  private final AtomicInteger restarts = new AtomicInteger();
+  private volatile boolean stopRequested;
+  private volatile @Nullable Consumer<byte[], byte[]> activeConsumer;
+  private volatile @Nullable String lastError;
+  private volatile @Nullable Instant lastErrorTime;
+  private volatile @Nullable Thread thread;
+  private volatile String step = "starting";
+
+  FlowRunner(EngineConfig config, FlowSpec flow, Duration timeout) {
+    this.config = config;
+    this.flow = flow;
+    this.source = config.clusters().get(flow.source());
+    this.target = config.clusters().get(flow.target());
+    this.policy = config.policyOf(flow);
+    this.timeout = timeout;
+    this.log = new LogContext("[mirror=" + config.name() + " flow=" + flow.id() + "] ").logger(FlowRunner.class);
+    this.threadName = "mirror-" + config.name() + "-" + flow.id();
+  }
+
+  String id() {
+    return flow.id();
+  }
+
+  State state() {
+    return state.get();
+  }
+
+  boolean isOwnThread(Thread t) {
+    return t == thread;
+  }
+
+  void start() {
+    transition(State.CREATED, State.STARTING);
+    Thread t = new Thread(this::run, threadName);
+    t.setDaemon(false);
+    t.setUncaughtExceptionHandler((th, e) -> {
+      log.error("flow thread {} died unexpectedly; the flow is FAILED", th.getName(), e);
+      recordError("unexpected error: " + e);
+      state.set(State.FAILED);
+    });
+    thread = t;
+    t.start();
+  }
+
+  /** Asks the flow to stop: it stops polling, waits for the target's acknowledgements and stores positions. */
+  void requestStop() {
+    stopRequested = true;
+    stopSignal.countDown();
+    Consumer<byte[], byte[]> c = activeConsumer;
+    if (c != null) {
+      c.wakeup();
+    }
+    if (state.get() == State.CREATED) {
+      state.set(State.STOPPED);
+    }
+  }
+
+  /** Waits for the flow's thread to end; returns whether it did within the timeout. */
+  boolean awaitStop(Duration timeout) throws InterruptedException {
+    Thread t = thread;
+    if (t == null) {
+      return true;
+    }
+    t.join(Math.max(1, timeout.toMillis()));
+    return !t.isAlive();
+  }
+
+  FlowStatus status() {
+    long lastPoll = stats.lastPollMillis;
+    return new FlowStatus(flow.id(), state.get(), lastError, lastErrorTime,
+        lastPoll < 0 ? null : Instant.ofEpochMilli(lastPoll), stats.recordsReplicated.sum(), stats.topics,
+        stats.partitions, restarts.get());
+  }
+
+  private void run() {
+    MDC.put("mirror.name", config.name());
+    MDC.put("mirror.flow", flow.id());
+    log.info("starting: {}", flow);
+    int attempt = 0;
+    try {
+      while (!stopRequested) {
+        try {
+          runOnce();
+          break;
+        } catch (WakeupException | InterruptException e) {
+          if (stopRequested) {
+            break;
+          }
+          handleError(e);
+        } catch (RuntimeException | InterruptedException | java.util.concurrent.ExecutionException
+            | java.util.concurrent.TimeoutException e) {
+          if (stopRequested) {
+            log.debug("error while stopping", e);
+            break;
+          }
+          handleError(e);
+        }
+        if (stopRequested) {
+          break;
+        }
+        if (state.get() == State.RUNNING || state.get() == State.PAUSED) {
+          attempt = 0; // the flow had recovered; start the backoff over
+        }
+        Duration wait = backoff(attempt++);
+        log.warn("retrying in {} ms (attempt {})", wait.toMillis(), attempt);
+        restarts.incrementAndGet();
+        if (state.get() == State.RUNNING || state.get() == State.PAUSED) {
+          state.set(State.STARTING);
+        }
+        try {
+          if (stopSignal.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+            break;
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+    } finally {
+      State before = state.get();
+      if (!before.isTerminal()) {
+        state.set(State.STOPPING);
+        state.set(State.STOPPED);
+      }
+      log.info("stopped ({} records replicated)", stats.recordsReplicated.sum());
+      MDC.remove("mirror.name");
+      MDC.remove("mirror.flow");
+    }
+  }
+
+  private void handleError(Exception e) {
+    Throwable cause = Errors.unwrap(e);
+    String detail;
+    if (cause instanceof MirrorException) {
+      detail = cause.getMessage();
+    } else if (cause instanceof java.util.concurrent.TimeoutException) {
+      detail = "no answer within " + timeout.toMillis() + " ms; check that the cluster is up and reachable at"
+          + " its bootstrap.servers";
+    } else {
+      detail = Errors.describe(cause, "the needed operation", "the resource", step);
+    }
+    String message = "failed while " + step + ": " + detail;
+    recordError(message);
+    log.warn("{}", message, Errors.needsPerson(cause) ? null : cause);
+  }
+
+  private void recordError(String message) {
+    lastError = message;
+    lastErrorTime = config.clock().instant();
+  }
+
+  private Duration backoff(int attempt) {
+    long base = config.retryBackoff().toMillis();
+    long max = config.retryBackoffMax().toMillis();
+    long wait = base << Math.min(attempt, 20);
+    return Duration.ofMillis(Math.min(max, Math.max(base, wait)));
+  }
+
+  /** One life of the flow's clients. Returns normally only when asked to stop. */
+  private void runOnce() throws InterruptedException, java.util.concurrent.ExecutionException,
+      java.util.concurrent.TimeoutException {
+    String prefix = "mirror-" + config.name() + "-" + flow.id() + "-";
+    KafkaClients clients = config.clients();
+    step = "connecting to source cluster '" + source.alias() + "'";
+    try (Admin sourceAdmin = clients.admin(ClientConfigs.admin(source, flow, prefix + "source-admin"));
+         Admin targetAdmin = clients.admin(ClientConfigs.admin(target, flow, prefix + "target-admin"))) {
+      PositionStore positions = new PositionStore(InternalTopics.positions(config.name(), flow.source()), log);
+      step = "creating positions topic '" + positions.topic() + "' on target cluster '" + target.alias() + "'";
+      positions.ensureTopic(targetAdmin, config.internalTopicReplicationFactor(), timeout);
+
+      Map<TopicPartition, Long> stored;
+      step = "reading positions topic '" + positions.topic() + "' on target cluster '" + target.alias() + "'";
+      try (Consumer<byte[], byte[]> reader =
+               clients.consumer(ClientConfigs.targetConsumer(target, flow, prefix + "positions-reader"))) {
+        activeConsumer = reader;
+        if (stopRequested) {
+          return;
+        }
+        stored = positions.load(reader);
+      } finally {
+        activeConsumer = null;
+      }
+
+      TopicSync topicSync = new TopicSync(flow, policy, log, timeout);
+      try (Consumer<byte[], byte[]> consumer =
+               clients.consumer(ClientConfigs.sourceConsumer(source, flow, prefix + "consumer"));
+           Producer<byte[], byte[]> producer =
+               clients.producer(ClientConfigs.targetProducer(target, flow, prefix + "producer"))) {
+        activeConsumer = consumer;
+        ReplicationWorker worker = new ReplicationWorker(consumer, producer, positions, stored,
+            flow.startPosition(), timeout, stats, config.clock(), log);
+        long nextRefresh = 0;
+        long nextCommit = System.nanoTime() + flow.commitInterval().toNanos();
+        boolean announced = false;
+        while (!stopRequested) {
+          long now = System.nanoTime();
+          if (now >= nextRefresh && (!announced || flow.refreshTopics())) {
+            step = "syncing topics from source cluster '" + source.alias() + "' to target cluster '"
+                + target.alias() + "'";
+            List<String> problems = new ArrayList<>();
+            worker.assign(topicSync.sync(sourceAdmin, targetAdmin, problems));
+            if (!problems.isEmpty()) {
+              recordError(problems.get(0) + (problems.size() > 1 ? " (and " + (problems.size() - 1) + " more)" : ""));
+            }
+            nextRefresh = now + flow.topicRefreshInterval().toNanos();
+          }
+          if (!announced) {
+            announced = true;
+            if (state.compareAndSet(State.STARTING, State.RUNNING)) {
+              log.info("state STARTING -> RUNNING ({} topics, {} partitions)", stats.topics, stats.partitions);
+            }
+          }
+          step = "replicating from source cluster '" + source.alias() + "' to target cluster '"
+              + target.alias() + "'";
+          try {
+            if (stats.partitions == 0) {
+              stopSignal.await(POLL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+              stats.lastPollMillis = config.clock().millis();
+            } else {
+              worker.pollOnce(POLL_TIMEOUT);
+            }
+          } catch (WakeupException e) {
+            if (!stopRequested) {
+              throw e;
+            }
+          }
+          worker.checkFailures();
+          if (System.nanoTime() >= nextCommit) {
+            step = "storing positions in '" + positions.topic() + "' on target cluster '" + target.alias() + "'";
+            worker.commitPositions();
+            nextCommit = System.nanoTime() + flow.commitInterval().toNanos();
+          }
+        }
+        step = "stopping: storing final positions";
+        state.set(State.STOPPING);
+        log.info("state -> STOPPING: waiting for the target to acknowledge in-flight records");
+        worker.drain();
+        worker.checkFailures();
+      } finally {
+        activeConsumer = null;
+      }
+    }
+  }
+
+  private void transition(State expected, State next) {
+    if (!state.compareAndSet(expected, next)) {
+      throw new IllegalStateException("flow '" + flow.id() + "' cannot go from " + expected + " to " + next
+          + ": it is " + state.get());
+    }
+  }
+}

@@ -1,0 +1,279 @@
+package dev.mirror.internal.engine;
+
+import dev.mirror.FlowSpec;
+import dev.mirror.MirrorException;
+import dev.mirror.client.ReplicationPolicy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewPartitions;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.InvalidPartitionsException;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.slf4j.Logger;
+
+/**
+ * Keeps the target's remote topics in line with the source: lists the source's topics, keeps those the flow
+ * replicates, creates missing remote topics with the same partition count and the source's topic
+ * configuration, and grows remote topics whose source grew. Returns what can be replicated now.
+ */
+final class TopicSync {
+
+  /** A source topic and where it goes. {@code partitions} is how many partitions can be copied now. */
+  record Mapping(String sourceTopic, String remoteTopic, int partitions) {}
+
+  private final FlowSpec flow;
+  private final ReplicationPolicy policy;
+  private final TopicFilter filter;
+  private final Logger log;
+  private final Duration timeout;
+  private final Set<String> reportedProblems = new HashSet<>();
+  private Map<String, Mapping> last = Map.of();
+
+  TopicSync(FlowSpec flow, ReplicationPolicy policy, Logger log, Duration timeout) {
+    this.flow = flow;
+    this.policy = policy;
+    this.filter = new TopicFilter(flow, policy);
+    this.log = log;
+    this.timeout = timeout;
+  }
+
+  /**
+   * Runs one round. Problems with single topics (not authorized to create, too few partitions) are logged and
+   * returned in {@code problems}; the topic is then left out or limited. Errors reaching a cluster are thrown.
+   */
+  Map<String, Mapping> sync(Admin source, Admin target, List<String> problems) throws InterruptedException {
+    Set<String> sourceTopics = get(source.listTopics().names(), "listing topics of source cluster '"
+        + flow.source() + "'");
+    List<String> selected = new ArrayList<>();
+    for (String t : new TreeSet<>(sourceTopics)) {
+      if (filter.test(t)) {
+        selected.add(t);
+      }
+    }
+    Map<String, TopicDescription> sourceDesc = describe(source, flow.source(), selected);
+    Set<String> targetTopics = get(target.listTopics().names(), "listing topics of target cluster '"
+        + flow.target() + "'");
+
+    Map<String, String> remoteNames = new LinkedHashMap<>();
+    for (String t : sourceDesc.keySet()) {
+      remoteNames.put(t, policy.formatRemoteTopic(flow.source(), t));
+    }
+    List<String> missing = new ArrayList<>();
+    List<String> existing = new ArrayList<>();
+    remoteNames.forEach((s, r) -> (targetTopics.contains(r) ? existing : missing).add(s));
+
+    if (!missing.isEmpty()) {
+      create(source, target, missing, sourceDesc, remoteNames, problems);
+    }
+    Map<String, TopicDescription> targetDesc = describe(target, flow.target(), new ArrayList<>(remoteNames.values()));
+    Map<String, Integer> grown = grow(target, sourceDesc, remoteNames, targetDesc, problems);
+
+    Map<String, Mapping> result = new LinkedHashMap<>();
+    for (Map.Entry<String, String> e : remoteNames.entrySet()) {
+      TopicDescription sd = sourceDesc.get(e.getKey());
+      TopicDescription td = targetDesc.get(e.getValue());
+      if (sd == null || td == null) {
+        continue;
+      }
+      int targetPartitions = Math.max(td.partitions().size(), grown.getOrDefault(e.getValue(), 0));
+      int n = Math.min(sd.partitions().size(), targetPartitions);
+      if (targetPartitions < sd.partitions().size()) {
+        problem(problems, "target topic '" + e.getValue() + "' on cluster '" + flow.target() + "' has "
+            + targetPartitions + " partitions but source topic '" + e.getKey() + "' has "
+            + sd.partitions().size() + "; partitions " + n + ".." + (sd.partitions().size() - 1)
+            + " wait until the target topic has as many partitions (grant ALTER on the topic to Mirror's"
+            + " principal, or add partitions with kafka-topics --alter)");
+      }
+      result.put(e.getKey(), new Mapping(e.getKey(), e.getValue(), n));
+    }
+    logChanges(result);
+    last = result;
+    return result;
+  }
+
+  private void create(Admin source, Admin target, List<String> missing, Map<String, TopicDescription> sourceDesc,
+      Map<String, String> remoteNames, List<String> problems) throws InterruptedException {
+    Map<String, Map<String, String>> configs = flow.syncTopicConfigs() ? configs(source, missing) : Map.of();
+    List<NewTopic> newTopics = new ArrayList<>();
+    for (String t : missing) {
+      Optional<Short> rf = flow.replicationFactor() < 0 ? Optional.empty()
+          : Optional.of((short) flow.replicationFactor());
+      newTopics.add(new NewTopic(remoteNames.get(t), Optional.of(sourceDesc.get(t).partitions().size()), rf)
+          .configs(configs.getOrDefault(t, Map.of())));
+    }
+    Map<String, KafkaFuture<Void>> results = target.createTopics(newTopics).values();
+    for (NewTopic nt : newTopics) {
+      try {
+        results.get(nt.name()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        log.info("created remote topic '{}' on cluster '{}' with {} partitions{}", nt.name(), flow.target(),
+            nt.numPartitions(), nt.configs().isEmpty() ? "" : " and configs " + nt.configs());
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof TopicExistsException) {
+          continue;
+        }
+        problem(problems, "cannot create remote topic '" + nt.name() + "' on cluster '" + flow.target() + "': "
+            + Errors.describe(e.getCause(), "CREATE", "TOPIC", nt.name()));
+      } catch (TimeoutException e) {
+        throw new MirrorException("creating remote topic '" + nt.name() + "' on cluster '" + flow.target()
+            + "': no answer within " + timeout.toMillis() + " ms; check that the cluster is up and reachable", e);
+      }
+    }
+  }
+
+  /** Reads the source topics' configurations, keeping what a remote topic should copy. */
+  private Map<String, Map<String, String>> configs(Admin source, Collection<String> topics)
+      throws InterruptedException {
+    List<ConfigResource> resources = new ArrayList<>();
+    for (String t : topics) {
+      resources.add(new ConfigResource(ConfigResource.Type.TOPIC, t));
+    }
+    Map<ConfigResource, Config> described = get(source.describeConfigs(resources).all(),
+        "reading topic configs of source cluster '" + flow.source() + "'");
+    Map<String, Map<String, String>> result = new HashMap<>();
+    described.forEach((resource, config) -> {
+      Map<String, String> copy = new LinkedHashMap<>();
+      for (ConfigEntry e : config.entries()) {
+        if (shouldCopy(e)) {
+          copy.put(e.name(), e.value());
+        }
+      }
+      result.put(resource.name(), copy);
+    });
+    return result;
+  }
+
+  /** As MirrorMaker 2: not a default, not static broker config, not read-only, not secret, not excluded. */
+  boolean shouldCopy(ConfigEntry e) {
+    if (e.value() == null || e.isReadOnly() || e.isSensitive()) {
+      return false;
+    }
+    if (e.source() == ConfigEntry.ConfigSource.DEFAULT_CONFIG
+        || e.source() == ConfigEntry.ConfigSource.STATIC_BROKER_CONFIG) {
+      return false;
+    }
+    return !flow.configPropertiesExclude().contains(e.name());
+  }
+
+  /** Grows remote topics whose source has more partitions; returns the new counts of those that grew. */
+  private Map<String, Integer> grow(Admin target, Map<String, TopicDescription> sourceDesc,
+      Map<String, String> remoteNames, Map<String, TopicDescription> targetDesc, List<String> problems)
+      throws InterruptedException {
+    Map<String, Integer> grown = new HashMap<>();
+    Map<String, NewPartitions> increases = new HashMap<>();
+    for (Map.Entry<String, String> e : remoteNames.entrySet()) {
+      TopicDescription sd = sourceDesc.get(e.getKey());
+      TopicDescription td = targetDesc.get(e.getValue());
+      if (sd != null && td != null && td.partitions().size() < sd.partitions().size()) {
+        increases.put(e.getValue(), NewPartitions.increaseTo(sd.partitions().size()));
+      }
+    }
+    if (increases.isEmpty()) {
+      return grown;
+    }
+    Map<String, KafkaFuture<Void>> results = target.createPartitions(increases).values();
+    for (Map.Entry<String, NewPartitions> e : increases.entrySet()) {
+      try {
+        results.get(e.getKey()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        log.info("grew remote topic '{}' on cluster '{}' to {} partitions", e.getKey(), flow.target(),
+            e.getValue().totalCount());
+        grown.put(e.getKey(), e.getValue().totalCount());
+      } catch (ExecutionException ex) {
+        if (ex.getCause() instanceof InvalidPartitionsException) {
+          continue;
+        }
+        problem(problems, "cannot add partitions to remote topic '" + e.getKey() + "' on cluster '"
+            + flow.target() + "': " + Errors.describe(ex.getCause(), "ALTER", "TOPIC", e.getKey()));
+      } catch (TimeoutException ex) {
+        throw new MirrorException("adding partitions to remote topic '" + e.getKey() + "' on cluster '"
+            + flow.target() + "': no answer within " + timeout.toMillis() + " ms; check that the cluster is up", ex);
+      }
+    }
+    return grown;
+  }
+
+  private Map<String, TopicDescription> describe(Admin admin, String cluster, List<String> topics)
+      throws InterruptedException {
+    if (topics.isEmpty()) {
+      return new HashMap<>();
+    }
+    Map<String, KafkaFuture<TopicDescription>> futures = admin.describeTopics(topics).topicNameValues();
+    Map<String, TopicDescription> result = new HashMap<>();
+    for (String t : topics) {
+      try {
+        result.put(t, futures.get(t).get(timeout.toMillis(), TimeUnit.MILLISECONDS));
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+          throw new MirrorException("describing topic '" + t + "' of cluster '" + cluster + "': "
+              + Errors.describe(e.getCause(), "DESCRIBE", "TOPIC", t), e.getCause());
+        }
+      } catch (TimeoutException e) {
+        throw new MirrorException("describing topic '" + t + "' of cluster '" + cluster + "': no answer within "
+            + timeout.toMillis() + " ms; check that the cluster is up and reachable", e);
+      }
+    }
+    return result;
+  }
+
+  /** Waits for an admin call, turning its failure into an error that says what was being done. */
+  private <T> T get(KafkaFuture<T> future, String what) throws InterruptedException {
+    try {
+      return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      future.cancel(true);
+      throw new MirrorException(what + ": no answer within " + timeout.toMillis() + " ms; check that the"
+          + " cluster is up and reachable at its bootstrap.servers", e);
+    } catch (ExecutionException e) {
+      throw new MirrorException(what + ": " + Errors.describe(e.getCause(), "DESCRIBE", "CLUSTER", ""), e.getCause());
+    }
+  }
+
+  private void problem(List<String> problems, String message) {
+    problems.add(message);
+    if (reportedProblems.add(message)) {
+      log.warn("{}", message);
+    }
+  }
+
+  private void logChanges(Map<String, Mapping> now) {
+    if (now.equals(last)) {
+      return;
+    }
+    int partitions = now.values().stream().mapToInt(Mapping::partitions).sum();
+    List<String> added = new ArrayList<>();
+    for (Mapping m : now.values()) {
+      Mapping before = last.get(m.sourceTopic());
+      if (before == null) {
+        added.add(m.sourceTopic() + "->" + m.remoteTopic() + "[" + m.partitions() + "]");
+      } else if (before.partitions() != m.partitions()) {
+        added.add(m.sourceTopic() + " now " + m.partitions() + " partitions");
+      }
+    }
+    List<String> removed = new ArrayList<>();
+    for (String t : last.keySet()) {
+      if (!now.containsKey(t)) {
+        removed.add(t);
+      }
+    }
+    log.info("replicating {} topics, {} partitions{}{}", now.size(), partitions,
+        added.isEmpty() ? "" : "; new: " + added, removed.isEmpty() ? "" : "; gone: " + removed);
+  }
+}

@@ -1,0 +1,5 @@
+/** Runnable examples of Mirror's use cases, each on embedded Kafka clusters. */
+@NullMarked
+package dev.mirror.examples;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,410 @@
+package dev.mirror.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import kafka.server.BrokerServer;
+
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.admin.TopicListing;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.network.ListenerName;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.server.common.MetadataVersion;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A single-node KRaft cluster (one process acting as broker and controller) running inside the current JVM,
+ * listening on {@code 127.0.0.1} only for clients, with its data in a temporary directory.
+ *
+ * <pre>{@code
+ * try (EmbeddedKafkaCluster primary = EmbeddedKafkaCluster.start("primary")) {
+ *   Map<String, Object> props = new HashMap<>(primary.clientProperties());
+ *   ...
+ *   primary.restartBroker();        // same port: clients reconnect by themselves
+ * }
+ * }</pre>
+ *
+ * <p>Built on Kafka's own test kit ({@link KafkaClusterTestKit}), the same brokers Kafka's integration tests
+ * run. The broker gets {@link #DEFAULT_BROKER_CONFIG}: replication factor 1 and small partition counts for
+ * every internal topic (without them a consumer group or a transaction waits forever for its coordinator),
+ * no automatic topic creation and no initial rebalance delay. Start a cluster once per test class or JVM and
+ * keep tests apart with unique topic and group names; a start takes a few seconds. Several clusters can run
+ * in one JVM.
+ *
+ * <p>{@link #stopBroker()} and {@link #startBroker()} stop and start the broker role of the node on the same
+ * port with the same data, as Kafka's {@code ClusterInstance.shutdownBroker/startBroker} do: the listener
+ * closes, clients see connections refused, and after the start they reconnect to the same address by
+ * themselves. The KRaft controller role keeps running meanwhile, so the cluster's metadata survives and the
+ * broker rejoins within a second or two.
+ *
+ * <p>The caveat of the test kit: its listeners are first bound to the wildcard address (after a restart,
+ * to {@code 127.0.0.1}); clients must connect through {@link #bootstrapServers()}, which is always loopback,
+ * and nothing else.
+ *
+ * <p>This class is thread-safe. Whoever starts a cluster owns it and must {@link #close()} it; closing deletes
+ * its data directory.
+ */
+public final class EmbeddedKafkaCluster implements KafkaCluster {
+
+  /**
+   * The broker settings every embedded cluster starts with; the map passed to
+   * {@link #start(String, Map)} overrides them key by key.
+   */
+  public static final Map<String, String> DEFAULT_BROKER_CONFIG = defaultBrokerConfig();
+
+  /** How long {@link #start} and {@link #startBroker()} wait for the broker to answer metadata requests. */
+  public static final Duration DEFAULT_READY_TIMEOUT = Duration.ofSeconds(60);
+
+  private static final Logger log = LoggerFactory.getLogger(EmbeddedKafkaCluster.class);
+  private static final Pattern LEGAL_NAME = Pattern.compile("[a-zA-Z0-9._-]+");
+  private static final String LOOPBACK = "127.0.0.1";
+
+  private final String name;
+  private final KafkaClusterTestKit kit;
+  private final int brokerId;
+  private final String bootstrapServers;
+  private final Map<String, Object> clientProperties;
+  private final Path baseDirectory;
+  private final Duration startupTime;
+
+  /** Guarded by this. */
+  private boolean brokerRunning = true;
+  /** Guarded by this. */
+  private boolean closed;
+
+  private EmbeddedKafkaCluster(String name, KafkaClusterTestKit kit, int brokerId, String bootstrapServers,
+      Map<String, Object> clientProperties, Duration startupTime) {
+    this.name = name;
+    this.kit = kit;
+    this.brokerId = brokerId;
+    this.bootstrapServers = bootstrapServers;
+    this.clientProperties = clientProperties;
+    this.baseDirectory = Paths.get(kit.nodes().baseDirectory());
+    this.startupTime = startupTime;
+  }
+
+  /**
+   * Starts a cluster with {@link #DEFAULT_BROKER_CONFIG} and returns once it answers metadata requests.
+   *
+   * @param name the cluster's alias, made of {@code [a-zA-Z0-9._-]}; used in logs and messages
+   * @return the running cluster, owned by the caller
+   * @throws IllegalArgumentException if {@code name} is empty or has other characters
+   * @throws IllegalStateException if the cluster does not start within {@link #DEFAULT_READY_TIMEOUT}
+   */
+  public static EmbeddedKafkaCluster start(String name) {
+    return start(name, Map.of());
+  }
+
+  /**
+   * Starts a cluster with {@link #DEFAULT_BROKER_CONFIG} overridden by {@code brokerConfig}, and returns once
+   * it answers metadata requests.
+   *
+   * @param name the cluster's alias, made of {@code [a-zA-Z0-9._-]}; used in logs and messages
+   * @param brokerConfig broker properties (Kafka's own keys, such as {@code log.retention.ms}) that override
+   *     or extend the defaults
+   * @return the running cluster, owned by the caller
+   * @throws IllegalArgumentException if {@code name} is empty or has other characters
+   * @throws IllegalStateException if the cluster does not start within {@link #DEFAULT_READY_TIMEOUT}
+   */
+  public static EmbeddedKafkaCluster start(String name, Map<String, String> brokerConfig) {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(brokerConfig, "brokerConfig");
+    if (!LEGAL_NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException(
+          "name must be made of the characters [a-zA-Z0-9._-], but was '" + name + "'");
+    }
+    long startNanos = System.nanoTime();
+    TestKitNodes nodes = new TestKitNodes.Builder()
+        .setCombined(true)
+        .setNumBrokerNodes(1)
+        .setNumControllerNodes(1)
+        .setBootstrapMetadataVersion(MetadataVersion.latestProduction())
+        .build();
+    KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes);
+    Map<String, String> config = new LinkedHashMap<>(DEFAULT_BROKER_CONFIG);
+    // Port 0: the test kit hands the listener a socket it bound beforehand, and after a restart binds the
+    // same port again on the host named here.
+    config.put("listeners", nodes.brokerListenerName().value() + "://" + LOOPBACK + ":0,"
+        + nodes.controllerListenerName().value() + "://" + LOOPBACK + ":0");
+    config.putAll(brokerConfig);
+    config.forEach(builder::setConfigProp);
+
+    KafkaClusterTestKit kit;
+    try {
+      kit = builder.build();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot configure embedded Kafka cluster '" + name + "': " + e, e);
+    }
+    try {
+      kit.format();
+      kit.startup();
+      kit.waitForReadyBrokers();
+      int brokerId = kit.brokers().keySet().iterator().next();
+      BrokerServer broker = kit.brokers().get(brokerId);
+      int port = broker.boundPort(ListenerName.normalised(nodes.brokerListenerName().value()));
+      String bootstrapServers = LOOPBACK + ":" + port;
+      Map<String, Object> clientProperties = Map.of(
+          CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+          CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, nodes.brokerListenerProtocol().name);
+      awaitReady(name, clientProperties, DEFAULT_READY_TIMEOUT);
+      Duration startupTime = Duration.ofNanos(System.nanoTime() - startNanos);
+      log.info("Started embedded Kafka cluster '{}' at {} in {} ms",
+          name, bootstrapServers, startupTime.toMillis());
+      return new EmbeddedKafkaCluster(name, kit, brokerId, bootstrapServers, clientProperties, startupTime);
+    } catch (InterruptedException e) {
+      closeAfterFailedStart(name, kit);
+      throw new InterruptException(e);
+    } catch (Exception e) {
+      closeAfterFailedStart(name, kit);
+      throw new IllegalStateException("cannot start embedded Kafka cluster '" + name + "': " + e, e);
+    }
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  /** Returns {@code 127.0.0.1:<port>}; the port stays the same across {@link #restartBroker()}. */
+  @Override
+  public String bootstrapServers() {
+    return bootstrapServers;
+  }
+
+  /** Returns {@code bootstrap.servers} and {@code security.protocol=PLAINTEXT}. */
+  @Override
+  public Map<String, Object> clientProperties() {
+    return clientProperties;
+  }
+
+  /**
+   * Returns how long {@link #start} took, from configuring the node to the first answered metadata request.
+   *
+   * @return the start-up time
+   */
+  public Duration startupTime() {
+    return startupTime;
+  }
+
+  /**
+   * Stops the broker role with a controlled shutdown; the controller role keeps running and the port stays
+   * assigned to this cluster. Does nothing if the broker is already stopped.
+   *
+   * @throws IllegalStateException if the cluster is closed
+   */
+  @Override
+  public synchronized void stopBroker() {
+    checkNotClosed("stop the broker of");
+    if (!brokerRunning) {
+      return;
+    }
+    long startNanos = System.nanoTime();
+    broker().shutdown();
+    brokerRunning = false;
+    log.info("Stopped the broker of embedded Kafka cluster '{}' in {} ms",
+        name, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
+  }
+
+  /**
+   * Starts the broker role again on the same port and returns once it is registered, unfenced, answers
+   * metadata requests and every partition has a leader. Does nothing if the broker is running.
+   *
+   * @throws IllegalStateException if the cluster is closed, or the broker is not ready within
+   *     {@link #DEFAULT_READY_TIMEOUT}
+   */
+  @Override
+  public synchronized void startBroker() {
+    checkNotClosed("start the broker of");
+    if (brokerRunning) {
+      return;
+    }
+    long startNanos = System.nanoTime();
+    try {
+      broker().startup();
+      brokerRunning = true;
+      kit.waitForReadyBrokers();
+      awaitReady(name, clientProperties, DEFAULT_READY_TIMEOUT);
+    } catch (InterruptedException e) {
+      throw new InterruptException(e);
+    } catch (Exception e) {
+      throw new IllegalStateException(
+          "cannot start the broker of embedded Kafka cluster '" + name + "' again: " + e, e);
+    }
+    log.info("Started the broker of embedded Kafka cluster '{}' again at {} in {} ms",
+        name, bootstrapServers, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
+  }
+
+  /**
+   * Shuts the node down and deletes its data directory. Idempotent.
+   *
+   * @throws IllegalStateException if the broker reported a fault while it ran or could not shut down; the
+   *     data directory is deleted anyway
+   */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      kit.close();
+    } catch (InterruptedException e) {
+      throw new InterruptException(e);
+    } catch (Exception e) {
+      throw new IllegalStateException("embedded Kafka cluster '" + name + "' did not close cleanly: " + e, e);
+    } finally {
+      deleteRecursively(baseDirectory);
+      log.info("Closed embedded Kafka cluster '{}'", name);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "EmbeddedKafkaCluster{name=" + name + ", bootstrapServers=" + bootstrapServers + "}";
+  }
+
+  private BrokerServer broker() {
+    return kit.brokers().get(brokerId);
+  }
+
+  private void checkNotClosed(String action) {
+    if (closed) {
+      throw new IllegalStateException(
+          "cannot " + action + " embedded Kafka cluster '" + name + "': it is closed; start a new one");
+    }
+  }
+
+  /**
+   * Waits until the broker answers a metadata request and every partition of every topic has a leader, so
+   * that a test may produce right after a restart without waiting for leader elections itself.
+   */
+  private static void awaitReady(String name, Map<String, Object> clientProperties, Duration timeout)
+      throws InterruptedException, ExecutionException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Map<String, Object> props = new HashMap<>(clientProperties);
+    props.put(AdminClientConfig.CLIENT_ID_CONFIG, "mirror-test-" + name + "-ready");
+    props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+    props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+    props.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 200);
+    try (Admin admin = Admin.create(props)) {
+      Collection<Node> nodes = admin.describeCluster(
+              new DescribeClusterOptions().timeoutMs((int) remainingMillis(deadline)))
+          .nodes().get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
+      if (nodes.isEmpty()) {
+        throw new IllegalStateException("cluster '" + name + "' answered a metadata request with no broker");
+      }
+      List<String> leaderless = List.of();
+      for (int attempt = 0; attempt < 1_000; attempt++) {
+        leaderless = leaderlessPartitions(admin, deadline);
+        if (leaderless.isEmpty()) {
+          return;
+        }
+        if (remainingMillis(deadline) <= 100) {
+          break;
+        }
+        Thread.sleep(100);
+      }
+      throw new IllegalStateException("cluster '" + name + "': partitions without a leader after "
+          + timeout + ": " + leaderless);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("cluster '" + name + "' did not answer a metadata request within "
+          + timeout, e);
+    }
+  }
+
+  private static List<String> leaderlessPartitions(Admin admin, long deadline)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    Set<String> topics = admin.listTopics(new ListTopicsOptions().listInternal(true))
+        .listings().get(remainingMillis(deadline), TimeUnit.MILLISECONDS)
+        .stream().map(TopicListing::name).collect(java.util.stream.Collectors.toSet());
+    if (topics.isEmpty()) {
+      return List.of();
+    }
+    Map<String, TopicDescription> descriptions = admin.describeTopics(topics).allTopicNames()
+        .get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
+    return descriptions.values().stream()
+        .flatMap(d -> d.partitions().stream()
+            .filter(p -> p.leader() == null || p.leader().isEmpty())
+            .map((TopicPartitionInfo p) -> d.name() + "-" + p.partition()))
+        .sorted()
+        .toList();
+  }
+
+  private static long remainingMillis(long deadlineNanos) {
+    return Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
+  }
+
+  private static void closeAfterFailedStart(String name, KafkaClusterTestKit kit) {
+    try {
+      kit.close();
+    } catch (Exception e) {
+      log.warn("Could not close embedded Kafka cluster '{}' after a failed start", name, e);
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+    } finally {
+      deleteRecursively(Paths.get(kit.nodes().baseDirectory()));
+    }
+  }
+
+  private static void deleteRecursively(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
+    } catch (IOException | UncheckedIOException e) {
+      log.warn("Could not delete the data directory {} of an embedded Kafka cluster", dir, e);
+    }
+  }
+
+  private static Map<String, String> defaultBrokerConfig() {
+    Map<String, String> config = new LinkedHashMap<>();
+    config.put("offsets.topic.replication.factor", "1");
+    config.put("offsets.topic.num.partitions", "4");
+    config.put("transaction.state.log.replication.factor", "1");
+    config.put("transaction.state.log.min.isr", "1");
+    config.put("transaction.state.log.num.partitions", "4");
+    config.put("share.coordinator.state.topic.replication.factor", "1");
+    config.put("share.coordinator.state.topic.min.isr", "1");
+    config.put("share.coordinator.state.topic.num.partitions", "4");
+    config.put("group.initial.rebalance.delay.ms", "0");
+    config.put("auto.create.topics.enable", "false");
+    config.put("default.replication.factor", "1");
+    config.put("min.insync.replicas", "1");
+    config.put("num.partitions", "1");
+    // The test kit turns these on for Kafka's own tests; Mirror's tests want the broker as released.
+    config.put("unstable.api.versions.enable", "false");
+    config.put("unstable.feature.versions.enable", "false");
+    return Map.copyOf(config);
+  }
+}
