@@ -23,9 +23,9 @@ import org.jspecify.annotations.Nullable;
  *       separator, such as {@code .hidden}, gives the empty string;
  *   <li>{@link #upstreamTopic(String) upstreamTopic(t)} removes that source and one separator from the front;
  *   <li>the checkpoints topic is {@code <alias> isep checkpoints isep internal} and the offset-syncs topic
- *       {@code mm2-offset-syncs isep <alias> isep internal}, where the internal separator {@code isep} is the separator,
- *       or {@code .} if {@link #internalTopicSeparatorEnabled()} is false (for clusters set up before Kafka 3.1,
- *       whose internal topics always used {@code .});
+ *       {@code mm2-offset-syncs isep <alias> isep internal}, where the internal separator {@code isep} is the
+ *       separator, or {@code .} if {@link #internalTopicSeparatorEnabled()} is false (for clusters set up before
+ *       Kafka 3.1, whose internal topics always used {@code .});
  *   <li>{@link #isMM2InternalTopic(String)} is true for names that start with {@code mm2} and end with
  *       {@code isep internal}, and for checkpoints topics. User topics that merely end in {@code .internal} or
  *       {@code -internal} are not internal (Kafka 4.0 behaviour, KAFKA-17200).

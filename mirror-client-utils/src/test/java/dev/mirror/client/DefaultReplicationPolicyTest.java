@@ -15,7 +15,8 @@ class DefaultReplicationPolicyTest {
 
   private final DefaultReplicationPolicy dot = new DefaultReplicationPolicy();
   private final DefaultReplicationPolicy underscores = DefaultReplicationPolicy.withSeparator("__");
-  private final DefaultReplicationPolicy underscoresLegacyInternal = DefaultReplicationPolicy.withSeparator("__", false);
+  private final DefaultReplicationPolicy underscoresLegacyInternal =
+      DefaultReplicationPolicy.withSeparator("__", false);
   private final DefaultReplicationPolicy dash = DefaultReplicationPolicy.withSeparator("-");
 
   /** topic, topicSource (null: empty), upstreamTopic (null: empty), originalTopic, isInternal, isHeartbeats. */

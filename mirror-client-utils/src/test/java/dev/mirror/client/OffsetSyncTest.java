@@ -102,8 +102,8 @@ class OffsetSyncTest {
     byte[] value = Arrays.copyOf(VECTOR_VALUE, 15);
     assertThatThrownBy(() -> OffsetSync.fromRecord(VECTOR_KEY, value))
         .isInstanceOf(MirrorRecordFormatException.class)
-        .hasMessage("offset sync value (15 bytes) '0000000000000064000000000000' is malformed: field 'offset' (INT64) "
-            + "needs 8 bytes at position 8, found 7; " + VALUE_LAYOUT);
+        .hasMessage("offset sync value (15 bytes) '000000000000006400000000000000' is malformed: field 'offset' "
+            + "(INT64) needs 8 bytes at position 8, found 7; " + VALUE_LAYOUT);
   }
 
   @Test

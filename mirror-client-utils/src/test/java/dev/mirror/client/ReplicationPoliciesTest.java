@@ -58,9 +58,9 @@ class ReplicationPoliciesTest {
 
   @Test
   void fromConfig_defaultClassNames_returnDefaultPolicy() {
-    for (Object name : new Object[] {"default", "DEFAULT", " Default ", "org.apache.kafka.connect.mirror.DefaultReplicationPolicy",
-        "dev.mirror.client.DefaultReplicationPolicy", DefaultReplicationPolicy.class,
-        org.apache.kafka.connect.mirror.DefaultReplicationPolicy.class}) {
+    for (Object name : new Object[] {"default", "DEFAULT", " Default ",
+        "org.apache.kafka.connect.mirror.DefaultReplicationPolicy", "dev.mirror.client.DefaultReplicationPolicy",
+        DefaultReplicationPolicy.class, org.apache.kafka.connect.mirror.DefaultReplicationPolicy.class}) {
       assertThat(ReplicationPolicies.fromConfig(Map.of(CLASS, name)))
           .as("%s", name)
           .isEqualTo(new DefaultReplicationPolicy());
@@ -69,9 +69,9 @@ class ReplicationPoliciesTest {
 
   @Test
   void fromConfig_identityClassNames_returnIdentityPolicy() {
-    for (Object name : new Object[] {"identity", "Identity", "org.apache.kafka.connect.mirror.IdentityReplicationPolicy",
-        " dev.mirror.client.IdentityReplicationPolicy\n", IdentityReplicationPolicy.class,
-        org.apache.kafka.connect.mirror.IdentityReplicationPolicy.class}) {
+    for (Object name : new Object[] {"identity", "Identity",
+        "org.apache.kafka.connect.mirror.IdentityReplicationPolicy", " dev.mirror.client.IdentityReplicationPolicy\n",
+        IdentityReplicationPolicy.class, org.apache.kafka.connect.mirror.IdentityReplicationPolicy.class}) {
       assertThat(ReplicationPolicies.fromConfig(Map.of(CLASS, name)))
           .as("%s", name)
           .isEqualTo(new IdentityReplicationPolicy());

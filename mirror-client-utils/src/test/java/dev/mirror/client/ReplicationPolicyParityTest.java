@@ -112,7 +112,8 @@ class ReplicationPolicyParityTest {
 
   @ParameterizedTest(name = "{0} {1}")
   @MethodSource("configurations")
-  void fromConfig_ourClassNamesAndShortNames_sameAsMirrorMaker2ClassNames(String policyName, Map<String, Object> config) {
+  void fromConfig_ourClassNamesAndShortNames_sameAsMirrorMaker2ClassNames(
+      String policyName, Map<String, Object> config) {
     Function<String, ReplicationPolicy> withClass = name -> {
       Map<String, Object> withName = new HashMap<>(config);
       withName.put(ReplicationPolicies.REPLICATION_POLICY_CLASS_CONFIG, name);

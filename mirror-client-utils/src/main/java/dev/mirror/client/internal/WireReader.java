@@ -38,7 +38,8 @@ public final class WireReader {
    */
   public static WireReader forKey(String recordType, String layout, byte @Nullable [] key) {
     if (key == null) {
-      throw new MirrorRecordFormatException(recordType + " key is null; expected " + layout + "; skip records without a key");
+      throw new MirrorRecordFormatException(
+          recordType + " key is null; expected " + layout + "; skip records without a key");
     }
     return new WireReader(recordType + " key", layout, key);
   }

@@ -76,8 +76,8 @@ public final class WireWriter {
     byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
     if (utf8.length > WireFormat.MAX_STRING_BYTES) {
       throw new MirrorRecordFormatException(subject + " field '" + field + "' is too long: "
-          + WireFormat.abbreviate(value) + " is " + utf8.length + " UTF-8 bytes, but MirrorMaker 2 strings hold at most "
-          + WireFormat.MAX_STRING_BYTES + "; shorten it");
+          + WireFormat.abbreviate(value) + " is " + utf8.length + " UTF-8 bytes, but MirrorMaker 2 strings hold at "
+          + "most " + WireFormat.MAX_STRING_BYTES + "; shorten it");
     }
     ensureRemaining(Short.BYTES + utf8.length).putShort((short) utf8.length).put(utf8);
     return this;

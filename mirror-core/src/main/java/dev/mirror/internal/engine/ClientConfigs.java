@@ -94,8 +94,13 @@ public final class ClientConfigs {
   }
 
   /** Returns the properties of an admin client of a cluster for a flow. */
-  public static Map<String, Object> admin(ClusterSpec cluster, FlowSpec flow, String clientId) {
+  public static Map<String, Object> admin(ClusterSpec cluster, FlowSpec flow, String clientId,
+      java.time.Duration operationTimeout) {
     Map<String, Object> c = new LinkedHashMap<>();
+    // Admin calls fail within the operation timeout, so an unreachable cluster is reported and retried.
+    int timeoutMs = (int) Math.min(Integer.MAX_VALUE, operationTimeout.toMillis());
+    c.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs);
+    c.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(timeoutMs, 30_000));
     c.putAll(cluster.properties());
     c.putAll(cluster.adminOverrides());
     c.putAll(flow.adminOverrides());
@@ -131,9 +136,9 @@ public final class ClientConfigs {
     parse(subject + " target producer (cluster '" + target.alias() + "')",
         () -> new ProducerConfig(targetProducer(target, flow, "validate")), problems);
     parse(subject + " source admin (cluster '" + source.alias() + "')",
-        () -> new AdminClientConfig(admin(source, flow, "validate")), problems);
+        () -> new AdminClientConfig(admin(source, flow, "validate", java.time.Duration.ofSeconds(30))), problems);
     parse(subject + " target admin (cluster '" + target.alias() + "')",
-        () -> new AdminClientConfig(admin(target, flow, "validate")), problems);
+        () -> new AdminClientConfig(admin(target, flow, "validate", java.time.Duration.ofSeconds(30))), problems);
   }
 
   private static void owned(String subject, Map<String, Object> props, Map<String, String> ownedKeys,

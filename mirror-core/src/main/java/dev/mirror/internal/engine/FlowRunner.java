@@ -33,6 +33,7 @@ import org.slf4j.MDC;
  */
 final class FlowRunner {
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
+  private static final Duration CLIENT_CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
   private final EngineConfig config;
   private final FlowSpec flow;
@@ -188,7 +189,8 @@ final class FlowRunner {
     }
     String message = "failed while " + step + ": " + detail;
     recordError(message);
-    log.warn("{}", message, Errors.needsPerson(cause) ? null : cause);
+    log.warn("{}", message);
+    log.debug("cause of the failure", cause);
   }
 
   private void recordError(String message) {
@@ -209,83 +211,84 @@ final class FlowRunner {
     String prefix = "mirror-" + config.name() + "-" + flow.id() + "-";
     KafkaClients clients = config.clients();
     step = "connecting to source cluster '" + source.alias() + "'";
-    try (Admin sourceAdmin = clients.admin(ClientConfigs.admin(source, flow, prefix + "source-admin"));
-         Admin targetAdmin = clients.admin(ClientConfigs.admin(target, flow, prefix + "target-admin"))) {
+    try (Closer closer = new Closer(CLIENT_CLOSE_TIMEOUT, log)) {
+      Admin sourceAdmin = closer.admin(clients.admin(ClientConfigs.admin(source, flow, prefix + "source-admin",
+          timeout)));
+      Admin targetAdmin = closer.admin(clients.admin(ClientConfigs.admin(target, flow, prefix + "target-admin",
+          timeout)));
       PositionStore positions = new PositionStore(InternalTopics.positions(config.name(), flow.source()), log);
       step = "creating positions topic '" + positions.topic() + "' on target cluster '" + target.alias() + "'";
       positions.ensureTopic(targetAdmin, config.internalTopicReplicationFactor(), timeout);
 
-      Map<TopicPartition, Long> stored;
       step = "reading positions topic '" + positions.topic() + "' on target cluster '" + target.alias() + "'";
-      try (Consumer<byte[], byte[]> reader =
-               clients.consumer(ClientConfigs.targetConsumer(target, flow, prefix + "positions-reader"))) {
-        activeConsumer = reader;
-        if (stopRequested) {
-          return;
-        }
-        stored = positions.load(reader);
-      } finally {
-        activeConsumer = null;
+      Consumer<byte[], byte[]> reader = closer.consumer(
+          clients.consumer(ClientConfigs.targetConsumer(target, flow, prefix + "positions-reader")));
+      activeConsumer = reader;
+      if (stopRequested) {
+        return;
       }
+      Map<TopicPartition, Long> stored = positions.load(reader);
 
       TopicSync topicSync = new TopicSync(flow, policy, log, timeout);
-      try (Consumer<byte[], byte[]> consumer =
-               clients.consumer(ClientConfigs.sourceConsumer(source, flow, prefix + "consumer"));
-           Producer<byte[], byte[]> producer =
-               clients.producer(ClientConfigs.targetProducer(target, flow, prefix + "producer"))) {
-        activeConsumer = consumer;
-        ReplicationWorker worker = new ReplicationWorker(consumer, producer, positions, stored,
-            flow.startPosition(), timeout, stats, config.clock(), log);
-        long nextRefresh = 0;
-        long nextCommit = System.nanoTime() + flow.commitInterval().toNanos();
-        boolean announced = false;
-        while (!stopRequested) {
-          long now = System.nanoTime();
-          if (now >= nextRefresh && (!announced || flow.refreshTopics())) {
-            step = "syncing topics from source cluster '" + source.alias() + "' to target cluster '"
-                + target.alias() + "'";
-            List<String> problems = new ArrayList<>();
-            worker.assign(topicSync.sync(sourceAdmin, targetAdmin, problems));
-            if (!problems.isEmpty()) {
-              recordError(problems.get(0) + (problems.size() > 1 ? " (and " + (problems.size() - 1) + " more)" : ""));
-            }
-            nextRefresh = now + flow.topicRefreshInterval().toNanos();
-          }
-          if (!announced) {
-            announced = true;
-            if (state.compareAndSet(State.STARTING, State.RUNNING)) {
-              log.info("state STARTING -> RUNNING ({} topics, {} partitions)", stats.topics, stats.partitions);
-            }
-          }
-          step = "replicating from source cluster '" + source.alias() + "' to target cluster '"
+      Consumer<byte[], byte[]> consumer = closer.consumer(
+          clients.consumer(ClientConfigs.sourceConsumer(source, flow, prefix + "consumer")));
+      Producer<byte[], byte[]> producer = closer.producer(
+          clients.producer(ClientConfigs.targetProducer(target, flow, prefix + "producer")));
+      activeConsumer = consumer;
+      if (stopRequested) {
+        return;
+      }
+      ReplicationWorker worker = new ReplicationWorker(consumer, producer, positions, stored,
+          flow.startPosition(), timeout, stats, config.clock(), log);
+      long nextRefresh = 0;
+      long nextCommit = System.nanoTime() + flow.commitInterval().toNanos();
+      boolean announced = false;
+      while (!stopRequested) {
+        long now = System.nanoTime();
+        if (now >= nextRefresh && (!announced || flow.refreshTopics())) {
+          step = "syncing topics from source cluster '" + source.alias() + "' to target cluster '"
               + target.alias() + "'";
-          try {
-            if (stats.partitions == 0) {
-              stopSignal.await(POLL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-              stats.lastPollMillis = config.clock().millis();
-            } else {
-              worker.pollOnce(POLL_TIMEOUT);
-            }
-          } catch (WakeupException e) {
-            if (!stopRequested) {
-              throw e;
-            }
+          List<String> problems = new ArrayList<>();
+          worker.assign(topicSync.sync(sourceAdmin, targetAdmin, problems));
+          if (!problems.isEmpty()) {
+            recordError(problems.get(0) + (problems.size() > 1 ? " (and " + (problems.size() - 1) + " more)" : ""));
           }
-          worker.checkFailures();
-          if (System.nanoTime() >= nextCommit) {
-            step = "storing positions in '" + positions.topic() + "' on target cluster '" + target.alias() + "'";
-            worker.commitPositions();
-            nextCommit = System.nanoTime() + flow.commitInterval().toNanos();
+          nextRefresh = now + flow.topicRefreshInterval().toNanos();
+        }
+        if (!announced) {
+          announced = true;
+          if (state.compareAndSet(State.STARTING, State.RUNNING)) {
+            log.info("state STARTING -> RUNNING ({} topics, {} partitions)", stats.topics, stats.partitions);
           }
         }
-        step = "stopping: storing final positions";
-        state.set(State.STOPPING);
-        log.info("state -> STOPPING: waiting for the target to acknowledge in-flight records");
-        worker.drain();
+        step = "replicating from source cluster '" + source.alias() + "' to target cluster '"
+            + target.alias() + "'";
+        try {
+          if (stats.partitions == 0) {
+            stopSignal.await(POLL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            stats.lastPollMillis = config.clock().millis();
+          } else {
+            worker.pollOnce(POLL_TIMEOUT);
+          }
+        } catch (WakeupException e) {
+          if (!stopRequested) {
+            throw e;
+          }
+        }
         worker.checkFailures();
-      } finally {
-        activeConsumer = null;
+        if (System.nanoTime() >= nextCommit) {
+          step = "storing positions in '" + positions.topic() + "' on target cluster '" + target.alias() + "'";
+          worker.commitPositions();
+          nextCommit = System.nanoTime() + flow.commitInterval().toNanos();
+        }
       }
+      step = "stopping: storing final positions";
+      state.set(State.STOPPING);
+      log.info("state -> STOPPING: waiting for the target to acknowledge in-flight records");
+      worker.drain();
+      worker.checkFailures();
+    } finally {
+      activeConsumer = null;
     }
   }
 

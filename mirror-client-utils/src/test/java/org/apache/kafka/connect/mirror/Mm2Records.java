@@ -3,9 +3,9 @@ package org.apache.kafka.connect.mirror;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Test-only bridge to MirrorMaker 2's package-private encoders ({@code recordKey()}, {@code recordValue()},
- * {@code serializeValue(short)}), which exist in connect-mirror-client and connect-mirror 4.3.1. It lives in
- * MirrorMaker 2's package only to reach them; the tests use it as the compatibility oracle.
+ * Test-only bridge to MirrorMaker 2's package-private encoders {@code recordKey()} and {@code recordValue()}, which
+ * exist in connect-mirror-client and connect-mirror 4.3.1. It lives in MirrorMaker 2's package only to reach them;
+ * the tests use it as the compatibility oracle.
  */
 public final class Mm2Records {
   private Mm2Records() {}
@@ -21,11 +21,6 @@ public final class Mm2Records {
 
   public static byte[] checkpointValue(Checkpoint checkpoint) {
     return checkpoint.recordValue();
-  }
-
-  /** A checkpoint value with another version number, as a future MirrorMaker 2 might write. */
-  public static byte[] checkpointValue(Checkpoint checkpoint, short version) {
-    return checkpoint.serializeValue(version).array();
   }
 
   public static byte[] heartbeatKey(Heartbeat heartbeat) {
