@@ -57,6 +57,18 @@ public final class FlowSpec {
   /** Default interval between stores of replication positions in the target cluster. */
   public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofSeconds(1);
 
+  /** Groups whose offsets are checkpointed by default: all. */
+  public static final List<String> DEFAULT_GROUPS = List.of(".*");
+
+  /** Groups excluded by default, as in MirrorMaker 2: console consumers, Connect workers, {@code __*}. */
+  public static final List<String> DEFAULT_EXCLUDE_GROUPS = List.of("console-consumer-.*", "connect-.*", "__.*");
+
+  /** Default interval between checkpoints of the groups' offsets, and between looks for new groups. */
+  public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(5);
+
+  /** Default interval between heartbeats. */
+  public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
+
   /** Replication factor meaning "the target broker's {@code default.replication.factor}". */
   public static final int BROKER_DEFAULT_REPLICATION_FACTOR = -1;
 
@@ -75,6 +87,16 @@ public final class FlowSpec {
   private final Map<String, Object> consumerOverrides;
   private final Map<String, Object> producerOverrides;
   private final Map<String, Object> adminOverrides;
+  private final List<Pattern> groups;
+  private final List<Pattern> excludeGroups;
+  private final boolean emitCheckpoints;
+  private final Duration checkpointInterval;
+  private final boolean syncGroupOffsets;
+  private final boolean emitHeartbeats;
+  private final Duration heartbeatInterval;
+  private final boolean replicateHeartbeats;
+  private final boolean emitOffsetSyncs;
+  private final OffsetSyncsLocation offsetSyncsLocation;
 
   private FlowSpec(Builder b) {
     this.source = Objects.requireNonNull(b.source, "source");
@@ -92,6 +114,16 @@ public final class FlowSpec {
     this.consumerOverrides = Map.copyOf(b.consumerOverrides);
     this.producerOverrides = Map.copyOf(b.producerOverrides);
     this.adminOverrides = Map.copyOf(b.adminOverrides);
+    this.groups = List.copyOf(b.groups);
+    this.excludeGroups = List.copyOf(b.excludeGroups);
+    this.emitCheckpoints = b.emitCheckpoints;
+    this.checkpointInterval = b.checkpointInterval;
+    this.syncGroupOffsets = b.syncGroupOffsets;
+    this.emitHeartbeats = b.emitHeartbeats;
+    this.heartbeatInterval = b.heartbeatInterval;
+    this.replicateHeartbeats = b.replicateHeartbeats;
+    this.emitOffsetSyncs = b.emitOffsetSyncs;
+    this.offsetSyncsLocation = b.offsetSyncsLocation;
   }
 
   /** Starts a flow specification; {@link Builder#from} and {@link Builder#to} are required. */
@@ -179,6 +211,56 @@ public final class FlowSpec {
     return adminOverrides;
   }
 
+  /** Returns the group include patterns; a group's offsets are checkpointed when it matches one in full. */
+  public List<Pattern> groups() {
+    return groups;
+  }
+
+  /** Returns the group exclude patterns. */
+  public List<Pattern> excludeGroups() {
+    return excludeGroups;
+  }
+
+  /** Returns whether the groups' translated offsets are written as checkpoints on the target. */
+  public boolean emitCheckpoints() {
+    return emitCheckpoints;
+  }
+
+  /** Returns the interval between checkpoints, and between looks for new groups. */
+  public Duration checkpointInterval() {
+    return checkpointInterval;
+  }
+
+  /** Returns whether translated offsets are committed to the target's groups that have no active members. */
+  public boolean syncGroupOffsets() {
+    return syncGroupOffsets;
+  }
+
+  /** Returns whether heartbeats are written. */
+  public boolean emitHeartbeats() {
+    return emitHeartbeats;
+  }
+
+  /** Returns the interval between heartbeats. */
+  public Duration heartbeatInterval() {
+    return heartbeatInterval;
+  }
+
+  /** Returns whether heartbeats topics are replicated even when the topic patterns leave them out. */
+  public boolean replicateHeartbeats() {
+    return replicateHeartbeats;
+  }
+
+  /** Returns whether MirrorMaker 2-format offset syncs are written. */
+  public boolean emitOffsetSyncs() {
+    return emitOffsetSyncs;
+  }
+
+  /** Returns where offset syncs are written. */
+  public OffsetSyncsLocation offsetSyncsLocation() {
+    return offsetSyncsLocation;
+  }
+
   /** Returns a builder holding this specification's values. */
   public Builder toBuilder() {
     Builder b = new Builder();
@@ -197,6 +279,16 @@ public final class FlowSpec {
     b.consumerOverrides.putAll(consumerOverrides);
     b.producerOverrides.putAll(producerOverrides);
     b.adminOverrides.putAll(adminOverrides);
+    b.groups = new ArrayList<>(groups);
+    b.excludeGroups = new ArrayList<>(excludeGroups);
+    b.emitCheckpoints = emitCheckpoints;
+    b.checkpointInterval = checkpointInterval;
+    b.syncGroupOffsets = syncGroupOffsets;
+    b.emitHeartbeats = emitHeartbeats;
+    b.heartbeatInterval = heartbeatInterval;
+    b.replicateHeartbeats = replicateHeartbeats;
+    b.emitOffsetSyncs = emitOffsetSyncs;
+    b.offsetSyncsLocation = offsetSyncsLocation;
     return b;
   }
 
@@ -213,6 +305,12 @@ public final class FlowSpec {
     sb.append(", commitInterval=").append(commitInterval);
     sb.append(", replicationFactor=").append(replicationFactor);
     sb.append(", syncTopicConfigs=").append(syncTopicConfigs);
+    sb.append(", groups=").append(patterns(groups));
+    sb.append(", excludeGroups=").append(patterns(excludeGroups));
+    sb.append(", checkpoints=").append(emitCheckpoints ? checkpointInterval : "off");
+    sb.append(", syncGroupOffsets=").append(syncGroupOffsets);
+    sb.append(", heartbeats=").append(emitHeartbeats ? heartbeatInterval : "off");
+    sb.append(", offsetSyncs=").append(emitOffsetSyncs ? offsetSyncsLocation : "off");
     if (!consumerOverrides.isEmpty()) {
       sb.append(", consumerOverrides=").append(Checks.masked(consumerOverrides));
     }
@@ -249,6 +347,16 @@ public final class FlowSpec {
     private final Map<String, Object> consumerOverrides = new LinkedHashMap<>();
     private final Map<String, Object> producerOverrides = new LinkedHashMap<>();
     private final Map<String, Object> adminOverrides = new LinkedHashMap<>();
+    private List<Pattern> groups = compile(DEFAULT_GROUPS, "groups");
+    private List<Pattern> excludeGroups = compile(DEFAULT_EXCLUDE_GROUPS, "excludeGroups");
+    private boolean emitCheckpoints = true;
+    private Duration checkpointInterval = DEFAULT_CHECKPOINT_INTERVAL;
+    private boolean syncGroupOffsets;
+    private boolean emitHeartbeats = true;
+    private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
+    private boolean replicateHeartbeats = true;
+    private boolean emitOffsetSyncs = true;
+    private OffsetSyncsLocation offsetSyncsLocation = OffsetSyncsLocation.TARGET;
 
     private Builder() {}
 
@@ -473,6 +581,146 @@ public final class FlowSpec {
      */
     public Builder adminOverrides(Map<String, ?> overrides) {
       adminOverrides.putAll(Checks.properties(overrides, "flow admin overrides"));
+      return this;
+    }
+
+    /**
+     * Replaces the group include patterns: the committed offsets of consumer groups on the source whose id
+     * matches one in full are translated and checkpointed. Default: {@code .*}.
+     *
+     * @param regexes Java regular expressions; none means no group
+     * @return this builder
+     * @throws IllegalArgumentException when a pattern is not a valid regular expression
+     */
+    public Builder groups(String... regexes) {
+      this.groups = compile(Arrays.asList(regexes), "groups");
+      return this;
+    }
+
+    /**
+     * Replaces the group include patterns with a list of Java regular expressions.
+     *
+     * @param regexes Java regular expressions
+     * @return this builder
+     */
+    public Builder groups(List<String> regexes) {
+      this.groups = compile(regexes, "groups");
+      return this;
+    }
+
+    /**
+     * Replaces the group exclude patterns. Default: {@link #DEFAULT_EXCLUDE_GROUPS}.
+     *
+     * @param regexes Java regular expressions
+     * @return this builder
+     */
+    public Builder excludeGroups(String... regexes) {
+      this.excludeGroups = compile(Arrays.asList(regexes), "excludeGroups");
+      return this;
+    }
+
+    /**
+     * Replaces the group exclude patterns with a list of Java regular expressions.
+     *
+     * @param regexes Java regular expressions
+     * @return this builder
+     */
+    public Builder excludeGroups(List<String> regexes) {
+      this.excludeGroups = compile(regexes, "excludeGroups");
+      return this;
+    }
+
+    /**
+     * Sets whether the groups' committed offsets are translated and written as MirrorMaker 2-format
+     * checkpoints to {@code <source>.checkpoints.internal} on the target. Default: true.
+     *
+     * @param emitCheckpoints false to write no checkpoints
+     * @return this builder
+     */
+    public Builder emitCheckpoints(boolean emitCheckpoints) {
+      this.emitCheckpoints = emitCheckpoints;
+      return this;
+    }
+
+    /**
+     * Sets the interval between checkpoints and between looks for new groups. Default: 5 seconds
+     * (MirrorMaker 2: 60 seconds, and 10 minutes to find new groups).
+     *
+     * @param interval a positive duration
+     * @return this builder
+     */
+    public Builder checkpointInterval(Duration interval) {
+      this.checkpointInterval = Checks.positive(interval, "checkpointInterval");
+      return this;
+    }
+
+    /**
+     * Sets whether translated offsets are also committed to the same group on the target, when that group has
+     * no active members there. Offsets on the target never move backwards. Default: false.
+     *
+     * @param syncGroupOffsets true to keep the target's groups ready for a failover
+     * @return this builder
+     */
+    public Builder syncGroupOffsets(boolean syncGroupOffsets) {
+      this.syncGroupOffsets = syncGroupOffsets;
+      return this;
+    }
+
+    /**
+     * Sets whether MirrorMaker 2-format heartbeats are written to the {@code heartbeats} topic of the target
+     * (and of the source, when permitted) so that replication paths can be traced. Default: true.
+     *
+     * @param emitHeartbeats false to write no heartbeats
+     * @return this builder
+     */
+    public Builder emitHeartbeats(boolean emitHeartbeats) {
+      this.emitHeartbeats = emitHeartbeats;
+      return this;
+    }
+
+    /**
+     * Sets the interval between heartbeats. Default: 1 second.
+     *
+     * @param interval a positive duration
+     * @return this builder
+     */
+    public Builder heartbeatInterval(Duration interval) {
+      this.heartbeatInterval = Checks.positive(interval, "heartbeatInterval");
+      return this;
+    }
+
+    /**
+     * Sets whether heartbeats topics are replicated even when the topic patterns leave them out. Default: true
+     * (as MirrorMaker 2's {@code heartbeats.replication.enabled}).
+     *
+     * @param replicateHeartbeats false to replicate heartbeats topics only when the patterns admit them
+     * @return this builder
+     */
+    public Builder replicateHeartbeats(boolean replicateHeartbeats) {
+      this.replicateHeartbeats = replicateHeartbeats;
+      return this;
+    }
+
+    /**
+     * Sets whether MirrorMaker 2-format offset syncs are written. Default: true.
+     *
+     * @param emitOffsetSyncs false to write none
+     * @return this builder
+     */
+    public Builder emitOffsetSyncs(boolean emitOffsetSyncs) {
+      this.emitOffsetSyncs = emitOffsetSyncs;
+      return this;
+    }
+
+    /**
+     * Sets where offset syncs are written. Default: {@link OffsetSyncsLocation#TARGET}, so the source can
+     * stay read-only.
+     *
+     * @param location the cluster that holds the offset-syncs topic
+     * @return this builder
+     */
+    public Builder offsetSyncsLocation(OffsetSyncsLocation location) {
+      this.offsetSyncsLocation = Objects.requireNonNull(location, "offsetSyncsLocation");
       return this;
     }
 

@@ -19,6 +19,8 @@ import org.jspecify.annotations.Nullable;
  * @param recordsReplicated records acknowledged by the target since the Mirror started
  * @param topics source topics currently replicated
  * @param partitions source partitions currently replicated
+ * @param groups consumer groups of the source whose offsets are checkpointed
+ * @param lastCheckpointTime when the groups' offsets were last checkpointed, or null before the first time
  * @param restarts times the flow's clients were recreated after an error
  * @since 0.1.0
  */
@@ -31,6 +33,8 @@ public record FlowStatus(
     long recordsReplicated,
     int topics,
     int partitions,
+    int groups,
+    @Nullable Instant lastCheckpointTime,
     int restarts) {
 
   /** Checks the required components. */

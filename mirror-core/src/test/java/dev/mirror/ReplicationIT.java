@@ -84,8 +84,8 @@ class ReplicationIT {
       produce(primary, t.getKey(), records);
     }
 
-    Mirror mirror = mirror(uniqueName("m")).flow(f -> f.from("primary").to("backup").topics(run + "-.*"))
-        .build().start();
+    Mirror mirror = mirror(uniqueName("m")).flow(f -> f.from("primary").to("backup").topics(run + "-.*")
+        .emitHeartbeats(false).replicateHeartbeats(false)).build().start();
     try (mirror) {
       for (String t : topics.keySet()) {
         Await.until(Duration.ofSeconds(120), () -> assertThat(total(KafkaTestData.endOffsets(backup,
@@ -154,7 +154,7 @@ class ReplicationIT {
     createTopic(primary, first, 2, Map.of("retention.ms", "123456789", "cleanup.policy", "compact",
         "min.insync.replicas", "1", "max.message.bytes", "200000"));
     try (Mirror mirror = mirror(uniqueName("m")).flow(f -> f.from("primary").to("backup").topics(run + "-.*")
-            .topicRefreshInterval(Duration.ofMillis(500))).build().start();
+            .topicRefreshInterval(Duration.ofMillis(500)).replicateHeartbeats(false)).build().start();
          Admin admin = Admin.create(backup.clientProperties());
          Admin sourceAdmin = Admin.create(primary.clientProperties())) {
       Await.until(Duration.ofSeconds(30), () -> assertThat(KafkaTestData.topics(backup)).contains("primary." + first));
@@ -197,7 +197,7 @@ class ReplicationIT {
       produce(primary, t, List.of(KafkaTestData.record(t, "k", "v")));
     }
     try (Mirror mirror = mirror(uniqueName("m")).flow(f -> f.from("primary").to("backup")
-        .topics(".*" + run + ".*")).build().start()) {
+        .topics(".*" + run + ".*").replicateHeartbeats(false)).build().start()) {
       Await.until(Duration.ofSeconds(30), () -> assertThat(readAll(backup, "primary." + userInternal,
           Duration.ofSeconds(10))).hasSize(1));
       assertThat(KafkaTestData.topics(backup)).doesNotContain("primary." + fromBackup, "primary." + mm2Internal,

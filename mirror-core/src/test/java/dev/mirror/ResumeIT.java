@@ -54,7 +54,7 @@ class ResumeIT {
         .operationTimeout(Duration.ofSeconds(10))
         .retryBackoff(Duration.ofMillis(200), Duration.ofSeconds(2))
         .flow(f -> f.from("primary").to("backup").topicNames(topic).startPosition(start)
-            .commitInterval(Duration.ofMillis(200)))
+            .commitInterval(Duration.ofMillis(200)).replicateHeartbeats(false))
         .build();
   }
 

@@ -38,8 +38,11 @@ public interface KafkaCluster extends AutoCloseable {
   Map<String, Object> clientProperties();
 
   /**
-   * Stops the broker, keeping its data and its port reserved for {@link #startBroker()}. Clients see
+   * Stops the broker, keeping its data and its port number for {@link #startBroker()}. Clients see
    * connections refused until the broker is started again. Does nothing if the broker is already stopped.
+   *
+   * <p>While the broker is stopped its port is free, so in theory another process could take it; ports come
+   * from the kernel's ephemeral range, which makes that unlikely during a short outage.
    *
    * @throws UnsupportedOperationException if this kind of cluster cannot stop its broker and start it on the
    *     same port

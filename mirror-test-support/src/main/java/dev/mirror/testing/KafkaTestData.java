@@ -34,6 +34,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.jspecify.annotations.Nullable;
@@ -132,11 +133,7 @@ public final class KafkaTestData {
               .configs(configs)))
           .all().get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
       for (int attempt = 0; attempt < 10_000; attempt++) {
-        TopicDescription description = admin.describeTopics(List.of(name)).allTopicNames()
-            .get(remainingMillis(deadline), TimeUnit.MILLISECONDS).get(name);
-        boolean allLed = description != null && description.partitions().size() == partitions
-            && description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty());
-        if (allLed) {
+        if (allPartitionsLed(admin, name, partitions, deadline)) {
           return;
         }
         if (System.nanoTime() >= deadline) {
@@ -153,6 +150,26 @@ public final class KafkaTestData {
       throw new IllegalStateException("cannot create topic '" + name + "' with " + partitions
           + " partitions on cluster '" + cluster.name() + "': " + cause, cause);
     }
+  }
+
+  /**
+   * Tells whether the broker knows the topic with all its partitions led. Right after creation the broker's
+   * metadata may lag behind the controller's and answer UNKNOWN_TOPIC_OR_PARTITION for a moment.
+   */
+  private static boolean allPartitionsLed(Admin admin, String name, int partitions, long deadline)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    TopicDescription description;
+    try {
+      description = admin.describeTopics(List.of(name)).allTopicNames()
+          .get(remainingMillis(deadline), TimeUnit.MILLISECONDS).get(name);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+        return false;
+      }
+      throw e;
+    }
+    return description != null && description.partitions().size() == partitions
+        && description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty());
   }
 
   /**
@@ -204,6 +221,8 @@ public final class KafkaTestData {
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    // One request in flight: a batch refused by a leader that is not ready yet cannot be overtaken by the next.
+    props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
     props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) DEFAULT_TIMEOUT.toMillis());
     props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) DEFAULT_TIMEOUT.toMillis());
     props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) DEFAULT_TIMEOUT.toMillis() / 2);
@@ -237,6 +256,11 @@ public final class KafkaTestData {
    * {@code isolation.level=read_committed} (so the end is the last stable offset, and aborted or open
    * transactions are left out). No consumer group is used: the partitions are assigned, nothing is
    * committed.
+   *
+   * <p>The result is a snapshot: records written after the call are not waited for. In particular
+   * {@code commitTransaction()} returns before the commit markers reach the partitions, so a transaction
+   * committed a moment ago may not be visible yet. To wait for records, wrap the call:
+   * {@code Await.until(timeout, () -> assertThat(readAll(cluster, topic, timeout)).hasSize(n))}.
    *
    * @param cluster the cluster
    * @param topic the topic

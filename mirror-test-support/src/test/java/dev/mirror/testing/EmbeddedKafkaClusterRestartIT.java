@@ -110,9 +110,11 @@ class EmbeddedKafkaClusterRestartIT {
       Await.until(WAIT, () -> assertThat(sender.acked.get()).isGreaterThanOrEqualTo(20));
 
       cluster.stopBroker();
-      int attemptedAtStop = sender.attempted.get();
-      Await.until(WAIT, () -> assertThat(sender.attempted.get()).isGreaterThan(attemptedAtStop));
+      Await.until(WAIT, () -> assertThat(sender.thread.getStackTrace())
+          .as("stack of the sender thread, blocked in send() waiting for metadata")
+          .anySatisfy(frame -> assertThat(frame.getMethodName()).isEqualTo("waitOnMetadata")));
       int attemptedDuringOutage = sender.attempted.get();
+      assertThat(sender.sent.get()).as("send() calls returned").isEqualTo(attemptedDuringOutage - 1);
 
       startBrokerAndReport(cluster);
 
@@ -239,8 +241,8 @@ class EmbeddedKafkaClusterRestartIT {
     private final AtomicBoolean stop = new AtomicBoolean();
     private final AtomicReference<@Nullable Throwable> failure = new AtomicReference<>();
     private final List<Future<RecordMetadata>> acks = new CopyOnWriteArrayList<>();
+    final Thread thread;
     private final KafkaProducer<byte[], byte[]> producer;
-    private final Thread thread;
 
     BackgroundSender(KafkaCluster cluster, String topic, Map<String, Object> overrides) {
       Map<String, Object> props = new HashMap<>(cluster.clientProperties());
@@ -289,10 +291,15 @@ class EmbeddedKafkaClusterRestartIT {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
       stop.set(true);
-      thread.join(TimeUnit.SECONDS.toMillis(70));
-      producer.close(Duration.ofSeconds(10));
+      try {
+        thread.join(TimeUnit.SECONDS.toMillis(70));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        producer.close(Duration.ofSeconds(10));
+      }
     }
   }
 }

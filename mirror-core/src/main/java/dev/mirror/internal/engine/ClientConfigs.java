@@ -74,6 +74,20 @@ public final class ClientConfigs {
     return c;
   }
 
+  /** Returns the properties of a producer writing Mirror's small records (heartbeats, offset syncs) to the source. */
+  public static Map<String, Object> sourceProducer(ClusterSpec source, String clientId) {
+    Map<String, Object> c = new LinkedHashMap<>();
+    c.putAll(source.properties());
+    c.putAll(source.producerOverrides());
+    c.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId);
+    c.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    c.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    c.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    c.put(ProducerConfig.ACKS_CONFIG, "all");
+    c.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+    return c;
+  }
+
   /** Returns the properties of the target producer of a flow. */
   public static Map<String, Object> targetProducer(ClusterSpec target, FlowSpec flow, String clientId) {
     Map<String, Object> c = new LinkedHashMap<>();

@@ -115,9 +115,11 @@ final class FlowRunner {
 
   FlowStatus status() {
     long lastPoll = stats.lastPollMillis;
+    long lastCheckpoint = stats.lastCheckpointMillis;
     return new FlowStatus(flow.id(), state.get(), lastError, lastErrorTime,
         lastPoll < 0 ? null : Instant.ofEpochMilli(lastPoll), stats.recordsReplicated.sum(), stats.topics,
-        stats.partitions, restarts.get());
+        stats.partitions, stats.groups, lastCheckpoint < 0 ? null : Instant.ofEpochMilli(lastCheckpoint),
+        restarts.get());
   }
 
   private void run() {
@@ -216,32 +218,66 @@ final class FlowRunner {
           timeout)));
       Admin targetAdmin = closer.admin(clients.admin(ClientConfigs.admin(target, flow, prefix + "target-admin",
           timeout)));
-      PositionStore positions = new PositionStore(InternalTopics.positions(config.name(), flow.source()), log);
-      step = "creating positions topic '" + positions.topic() + "' on target cluster '" + target.alias() + "'";
-      positions.ensureTopic(targetAdmin, config.internalTopicReplicationFactor(), timeout);
+      StateStore store = new StateStore(InternalTopics.state(config.name(), flow.source()), log);
+      int internalRf = config.internalTopicReplicationFactor();
+      step = "creating state topic '" + store.topic() + "' on target cluster '" + target.alias() + "'";
+      store.ensureTopic(targetAdmin, internalRf, timeout);
 
-      step = "reading positions topic '" + positions.topic() + "' on target cluster '" + target.alias() + "'";
+      step = "reading state topic '" + store.topic() + "' on target cluster '" + target.alias() + "'";
       Consumer<byte[], byte[]> reader = closer.consumer(
-          clients.consumer(ClientConfigs.targetConsumer(target, flow, prefix + "positions-reader")));
+          clients.consumer(ClientConfigs.targetConsumer(target, flow, prefix + "state-reader")));
       activeConsumer = reader;
       if (stopRequested) {
         return;
       }
-      Map<TopicPartition, Long> stored = positions.load(reader);
+      StateStore.Restored restored = store.load(reader);
+
+      Producer<byte[], byte[]>[] sourceProducer = newProducerHolder();
+      java.util.function.Supplier<Producer<byte[], byte[]>> sourceProducerSupplier = () -> {
+        if (sourceProducer[0] == null) {
+          sourceProducer[0] = closer.producer(clients.producer(
+              ClientConfigs.sourceProducer(source, prefix + "source-producer")));
+        }
+        return sourceProducer[0];
+      };
+      Producer<byte[], byte[]> producer = closer.producer(
+          clients.producer(ClientConfigs.targetProducer(target, flow, prefix + "producer")));
+
+      Checkpointer checkpointer = null;
+      if (flow.emitCheckpoints()) {
+        step = "loading checkpoints on target cluster '" + target.alias() + "'";
+        checkpointer = new Checkpointer(flow, policy, timeout, log);
+        checkpointer.start(targetAdmin, reader, internalRf);
+      }
+      Heartbeats heartbeats = null;
+      if (flow.emitHeartbeats()) {
+        step = "creating heartbeats topics on source cluster '" + source.alias() + "' and target cluster '"
+            + target.alias() + "'";
+        heartbeats = new Heartbeats(flow, policy, timeout, log, sourceProducerSupplier);
+        heartbeats.start(sourceAdmin, targetAdmin, internalRf);
+      }
+      OffsetSyncs offsetSyncs = null;
+      if (flow.emitOffsetSyncs()) {
+        step = "creating offset-syncs topic";
+        offsetSyncs = OffsetSyncs.start(flow, policy, sourceAdmin, targetAdmin, producer, sourceProducerSupplier,
+            internalRf, timeout, log);
+      }
+      ReplicationWorker.SyncSink syncs = offsetSyncs == null ? ReplicationWorker.SyncSink.NONE : offsetSyncs;
 
       TopicSync topicSync = new TopicSync(flow, policy, log, timeout);
       Consumer<byte[], byte[]> consumer = closer.consumer(
           clients.consumer(ClientConfigs.sourceConsumer(source, flow, prefix + "consumer")));
-      Producer<byte[], byte[]> producer = closer.producer(
-          clients.producer(ClientConfigs.targetProducer(target, flow, prefix + "producer")));
       activeConsumer = consumer;
       if (stopRequested) {
         return;
       }
-      ReplicationWorker worker = new ReplicationWorker(consumer, producer, positions, stored,
+      ReplicationWorker worker = new ReplicationWorker(consumer, producer, store, restored,
           flow.startPosition(), timeout, stats, config.clock(), log);
+      Map<String, TopicSync.Mapping> mappings = Map.of();
       long nextRefresh = 0;
       long nextCommit = System.nanoTime() + flow.commitInterval().toNanos();
+      long nextCheckpoint = 0;
+      long nextHeartbeat = 0;
       boolean announced = false;
       while (!stopRequested) {
         long now = System.nanoTime();
@@ -249,7 +285,8 @@ final class FlowRunner {
           step = "syncing topics from source cluster '" + source.alias() + "' to target cluster '"
               + target.alias() + "'";
           List<String> problems = new ArrayList<>();
-          worker.assign(topicSync.sync(sourceAdmin, targetAdmin, problems));
+          mappings = topicSync.sync(sourceAdmin, targetAdmin, problems);
+          worker.assign(mappings);
           if (!problems.isEmpty()) {
             recordError(problems.get(0) + (problems.size() > 1 ? " (and " + (problems.size() - 1) + " more)" : ""));
           }
@@ -276,20 +313,48 @@ final class FlowRunner {
           }
         }
         worker.checkFailures();
-        if (System.nanoTime() >= nextCommit) {
-          step = "storing positions in '" + positions.topic() + "' on target cluster '" + target.alias() + "'";
-          worker.commitPositions();
-          nextCommit = System.nanoTime() + flow.commitInterval().toNanos();
+        now = System.nanoTime();
+        if (now >= nextCommit) {
+          step = "storing positions in '" + store.topic() + "' on target cluster '" + target.alias() + "'";
+          worker.commitPositions(syncs);
+          if (offsetSyncs != null) {
+            offsetSyncs.checkFailures();
+          }
+          nextCommit = now + flow.commitInterval().toNanos();
+        }
+        if (heartbeats != null && now >= nextHeartbeat) {
+          step = "writing heartbeats";
+          heartbeats.beat(producer, config.clock().millis());
+          nextHeartbeat = now + flow.heartbeatInterval().toNanos();
+        }
+        if (checkpointer != null && now >= nextCheckpoint) {
+          step = "checkpointing consumer groups of source cluster '" + source.alias() + "'";
+          worker.commitPositions(syncs);
+          checkpointer.checkpoint(sourceAdmin, targetAdmin, producer, mappings, worker.index(),
+              config.clock().millis());
+          stats.groups = checkpointer.groups();
+          stats.lastCheckpointMillis = checkpointer.lastCheckpointMillis();
+          nextCheckpoint = now + flow.checkpointInterval().toNanos();
         }
       }
       step = "stopping: storing final positions";
       state.set(State.STOPPING);
       log.info("state -> STOPPING: waiting for the target to acknowledge in-flight records");
-      worker.drain();
+      worker.drain(syncs);
+      if (checkpointer != null) {
+        checkpointer.checkpoint(sourceAdmin, targetAdmin, producer, mappings, worker.index(),
+            config.clock().millis());
+        producer.flush();
+      }
       worker.checkFailures();
     } finally {
       activeConsumer = null;
     }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Producer<byte[], byte[]>[] newProducerHolder() {
+    return (Producer<byte[], byte[]>[]) new Producer<?, ?>[1];
   }
 
   private void transition(State expected, State next) {

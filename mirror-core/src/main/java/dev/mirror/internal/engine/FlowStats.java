@@ -8,4 +8,6 @@ final class FlowStats {
   volatile long lastPollMillis = -1;
   volatile int topics;
   volatile int partitions;
+  volatile int groups;
+  volatile long lastCheckpointMillis = -1;
 }

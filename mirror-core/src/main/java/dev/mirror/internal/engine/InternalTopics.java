@@ -8,17 +8,17 @@ public final class InternalTopics {
   /** The prefix every Mirror-owned topic starts with. */
   public static final String PREFIX = "__mirror";
 
-  /** Partitions of a positions topic: the unit of work sharing between instances. */
-  public static final int POSITIONS_PARTITIONS = 12;
+  /** Partitions of a state topic: the unit of work sharing between instances. */
+  public static final int STATE_PARTITIONS = 12;
 
   private InternalTopics() {}
 
   /**
    * Returns the name of the topic on the target cluster that holds where the flow from {@code sourceAlias}
-   * resumes: {@code __mirror-positions.<mirror>.<source>}.
+   * resumes and its exact offset mapping: {@code __mirror-state.<mirror>.<source>}.
    */
-  public static String positions(String mirrorName, String sourceAlias) {
-    return PREFIX + "-positions." + mirrorName + "." + sourceAlias;
+  public static String state(String mirrorName, String sourceAlias) {
+    return PREFIX + "-state." + mirrorName + "." + sourceAlias;
   }
 
   /** Returns whether a topic is one of Mirror's own. */

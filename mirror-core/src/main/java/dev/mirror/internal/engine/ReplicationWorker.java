@@ -2,13 +2,18 @@ package dev.mirror.internal.engine;
 
 import dev.mirror.MirrorException;
 import dev.mirror.StartPosition;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -18,6 +23,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 
@@ -25,31 +31,49 @@ import org.slf4j.Logger;
  * The data path of one flow: reads source partitions (manual assignment, read_committed) and writes each
  * record to the same partition of the remote topic with the same key, value, headers and timestamp.
  *
- * <p>A partition's position advances only in producer callbacks, which Kafka runs in send order per
- * partition: when the callback of a batch's last record succeeds and no earlier record of the partition failed,
- * every record before it is acknowledged by all in-sync replicas. Positions are then stored on an interval.
- * One callback object is made per partition per poll, not per record.
+ * <p>Positions and the offset mapping advance only in producer callbacks, which Kafka runs in send order per
+ * partition. When the callback of a batch's last record succeeds and no earlier record of the partition
+ * failed, every record before it is acknowledged by all in-sync replicas. A record that starts a new
+ * segment (the first record of a session, or one after a gap in source offsets) carries a callback that
+ * captures its target offset. Other records share one callback per partition: no allocation per record
+ * beyond the producer's own.
  */
 final class ReplicationWorker {
 
-  /** State of one source partition. Also the callback of records that are not the last of their batch. */
+  /** Receives (source offset, target offset) pairs of copied records, for MirrorMaker 2 offset syncs. */
+  interface SyncSink {
+    SyncSink NONE = (tp, upstream, downstream) -> {};
+
+    void accept(TopicPartition source, long upstream, long downstream);
+  }
+
+  /** State of one source partition. Also the callback of records that start nothing and end nothing. */
   static final class PartitionState implements Callback {
     final TopicPartition source;
     final String remoteTopic;
-    /** Next source offset after the last record the target acknowledged. */
+    // Written by the flow thread only.
+    long lastSentSource = Long.MIN_VALUE;
+    long sentUpTo;
+    long storedSentNext;
+    // Written by producer callbacks, in send order.
     volatile long ackedNext;
-    /** Position last stored (acknowledged by the target). */
+    volatile long targetNext = -1;
+    volatile long lastCopiedSource = -1;
+    volatile long lastCopiedTarget = -1;
     volatile long storedNext;
-    /** Position last sent to the positions topic, maybe not yet acknowledged. */
-    long sentNext;
     volatile @Nullable Exception failure;
+    long segmentSource = -1;
+    long segmentTarget = -1;
+    boolean warnedTargetGap;
+    final Queue<long[]> newSegments = new ConcurrentLinkedQueue<>();
 
     PartitionState(TopicPartition source, String remoteTopic, long position) {
       this.source = source;
       this.remoteTopic = remoteTopic;
       this.ackedNext = position;
+      this.sentUpTo = position;
       this.storedNext = position;
-      this.sentNext = position;
+      this.storedSentNext = position;
     }
 
     @Override
@@ -58,30 +82,67 @@ final class ReplicationWorker {
         failure = exception;
       }
     }
+
+    void startSegment(long sourceOffset, long targetOffset) {
+      segmentSource = sourceOffset;
+      segmentTarget = targetOffset;
+      newSegments.add(new long[] {sourceOffset, targetOffset});
+    }
   }
 
-  /** Callback of the last record of a partition's batch: advances the partition's position. */
-  private static final class BatchAck implements Callback {
+  /** Callback of a record that starts a segment or ends a batch. */
+  private static final class Ack implements Callback {
     private final PartitionState state;
-    private final long next;
+    private final long sourceOffset;
+    private final boolean segmentStart;
+    private final long nextIfLast;
     private final int count;
     private final FlowStats stats;
+    private final Logger log;
 
-    BatchAck(PartitionState state, long next, int count, FlowStats stats) {
+    Ack(PartitionState state, long sourceOffset, boolean segmentStart, long nextIfLast, int count, FlowStats stats,
+        Logger log) {
       this.state = state;
-      this.next = next;
+      this.sourceOffset = sourceOffset;
+      this.segmentStart = segmentStart;
+      this.nextIfLast = nextIfLast;
       this.count = count;
       this.stats = stats;
+      this.log = log;
     }
 
     @Override
     public void onCompletion(RecordMetadata metadata, @Nullable Exception exception) {
+      PartitionState s = state;
       if (exception != null) {
-        if (state.failure == null) {
-          state.failure = exception;
+        if (s.failure == null) {
+          s.failure = exception;
         }
-      } else if (state.failure == null) {
-        state.ackedNext = next;
+        return;
+      }
+      if (s.failure != null) {
+        return;
+      }
+      long target = metadata.offset();
+      if (segmentStart) {
+        s.startSegment(sourceOffset, target);
+      } else if (s.segmentSource >= 0 && target != s.segmentTarget + (sourceOffset - s.segmentSource)) {
+        // Something else wrote to the remote partition: start a segment here; offsets inside the run just
+        // ended translate conservatively (a consumer may re-read, never skip).
+        if (!s.warnedTargetGap) {
+          s.warnedTargetGap = true;
+          log.warn("remote partition {}-{} has records Mirror did not write (expected offset {} for source {}"
+              + " offset {}, got {}); offset translation stays safe but may re-read", s.remoteTopic,
+              s.source.partition(), s.segmentTarget + (sourceOffset - s.segmentSource), s.source, sourceOffset,
+              target);
+        }
+        s.startSegment(sourceOffset, target);
+      }
+      if (nextIfLast >= 0) {
+        s.lastCopiedSource = sourceOffset;
+        s.lastCopiedTarget = target;
+        s.targetNext = target + 1;
+        s.ackedNext = nextIfLast;
         stats.recordsReplicated.add(count);
       }
     }
@@ -89,29 +150,36 @@ final class ReplicationWorker {
 
   private final Consumer<byte[], byte[]> consumer;
   private final Producer<byte[], byte[]> producer;
-  private final PositionStore positions;
+  private final StateStore store;
+  private final OffsetIndex index;
   private final StartPosition startPosition;
   private final Duration timeout;
   private final FlowStats stats;
+  private final Clock clock;
   private final Logger log;
-  private final java.time.Clock clock;
   private final Map<TopicPartition, PartitionState> states = new HashMap<>();
   private final List<PartitionState> retired = new ArrayList<>();
   private final Map<TopicPartition, Long> stored;
-  private volatile @Nullable Exception positionFailure;
+  private volatile @Nullable Exception stateFailure;
 
-  ReplicationWorker(Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer, PositionStore positions,
-      Map<TopicPartition, Long> storedPositions, StartPosition startPosition, Duration timeout, FlowStats stats,
-      java.time.Clock clock, Logger log) {
-    this.clock = clock;
+  ReplicationWorker(Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer, StateStore store,
+      StateStore.Restored restored, StartPosition startPosition, Duration timeout, FlowStats stats, Clock clock,
+      Logger log) {
     this.consumer = consumer;
     this.producer = producer;
-    this.positions = positions;
-    this.stored = new HashMap<>(storedPositions);
+    this.store = store;
+    this.index = restored.index();
+    this.stored = new HashMap<>(restored.positions());
     this.startPosition = startPosition;
     this.timeout = timeout;
     this.stats = stats;
+    this.clock = clock;
     this.log = log;
+  }
+
+  /** The flow's offset mapping, kept up to date with what the target acknowledged. */
+  OffsetIndex index() {
+    return index;
   }
 
   /** Replicates exactly the partitions of {@code mappings}, starting new ones at their stored or start position. */
@@ -130,12 +198,14 @@ final class ReplicationWorker {
         added.add(tp);
       }
     }
+    stats.topics = mappings.size();
     if (removed.isEmpty() && added.isEmpty()) {
       return;
     }
     for (TopicPartition tp : removed) {
       retired.add(states.remove(tp));
     }
+    awaitLeaders(added, wanted);
     Map<TopicPartition, Long> start = startPositions(added);
     for (TopicPartition tp : added) {
       states.put(tp, new PartitionState(tp, wanted.get(tp), start.get(tp)));
@@ -144,10 +214,38 @@ final class ReplicationWorker {
     for (TopicPartition tp : added) {
       consumer.seek(tp, start.get(tp));
     }
-    stats.topics = mappings.size();
     stats.partitions = states.size();
     if (!removed.isEmpty()) {
       log.info("stopped replicating {} partitions: {}", removed.size(), removed);
+    }
+  }
+
+  /**
+   * Waits until the producer's metadata shows a leader for every new remote partition. A broker can refuse
+   * the first writes to a topic created a moment ago; with several requests in flight, a later batch may
+   * then be appended before the refused one, which an idempotent producer cannot repair.
+   */
+  private void awaitLeaders(List<TopicPartition> added, Map<TopicPartition, String> remote) {
+    Set<String> topics = new HashSet<>();
+    for (TopicPartition tp : added) {
+      topics.add(remote.get(tp));
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    for (String topic : topics) {
+      // Bounded by the deadline; each round asks the producer for fresh metadata.
+      while (true) {
+        List<org.apache.kafka.common.PartitionInfo> infos = producer.partitionsFor(topic);
+        boolean led = !infos.isEmpty() && infos.stream().allMatch(i -> i.leader() != null && !i.leader().isEmpty());
+        if (led || System.nanoTime() > deadline) {
+          break;
+        }
+        try {
+          Thread.sleep(50);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new InterruptException(e);
+        }
+      }
     }
   }
 
@@ -172,29 +270,29 @@ final class ReplicationWorker {
     }
     Map<TopicPartition, Long> offsets = startPosition == StartPosition.LATEST
         ? consumer.endOffsets(fresh, timeout) : consumer.beginningOffsets(fresh, timeout);
-    List<java.util.concurrent.Future<RecordMetadata>> sends = new ArrayList<>();
+    List<Future<RecordMetadata>> sends = new ArrayList<>();
     for (TopicPartition tp : fresh) {
       long offset = offsets.get(tp);
       result.put(tp, offset);
-      sends.add(producer.send(positions.record(tp, offset)));
+      sends.add(producer.send(store.position(tp, offset, -1)));
     }
     producer.flush();
-    for (java.util.concurrent.Future<RecordMetadata> f : sends) {
+    for (Future<RecordMetadata> f : sends) {
       try {
         f.get();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new org.apache.kafka.common.errors.InterruptException(e);
-      } catch (java.util.concurrent.ExecutionException e) {
-        throw new MirrorException("cannot store start positions in '" + positions.topic() + "': "
-            + Errors.describe(e.getCause(), "WRITE", "TOPIC", positions.topic()), e.getCause());
+        throw new InterruptException(e);
+      } catch (ExecutionException e) {
+        throw new MirrorException("cannot store start positions in '" + store.topic() + "': "
+            + Errors.describe(e.getCause(), "WRITE", "TOPIC", store.topic()), e.getCause());
       }
     }
     for (TopicPartition tp : fresh) {
       stored.put(tp, result.get(tp));
     }
-    log.info("{} new partitions start at the {} offset: {}", fresh.size(),
-        startPosition == StartPosition.LATEST ? "latest" : "earliest", fresh.size() <= 20 ? result : "");
+    log.info("{} new partitions start at the {} offset{}", fresh.size(),
+        startPosition == StartPosition.LATEST ? "latest" : "earliest", fresh.size() <= 20 ? ": " + result : "");
     return result;
   }
 
@@ -219,13 +317,21 @@ final class ReplicationWorker {
       }
       List<ConsumerRecord<byte[], byte[]>> list = records.records(tp);
       int last = list.size() - 1;
+      long next = consumer.position(tp);
       for (int i = 0; i <= last; i++) {
         ConsumerRecord<byte[], byte[]> r = list.get(i);
+        boolean segmentStart = r.offset() != s.lastSentSource + 1;
+        s.lastSentSource = r.offset();
         Long timestamp = r.timestamp() >= 0 ? r.timestamp() : null;
         ProducerRecord<byte[], byte[]> out =
             new ProducerRecord<>(s.remoteTopic, tp.partition(), timestamp, r.key(), r.value(), r.headers());
-        producer.send(out, i == last ? new BatchAck(s, r.offset() + 1, list.size(), stats) : s);
+        Callback callback = s;
+        if (segmentStart || i == last) {
+          callback = new Ack(s, r.offset(), segmentStart, i == last ? next : -1, list.size(), stats, log);
+        }
+        producer.send(out, callback);
       }
+      s.sentUpTo = next;
       sent += list.size();
     }
     return sent;
@@ -251,17 +357,42 @@ final class ReplicationWorker {
     }
   }
 
-  /** Stores the position of every partition that advanced since the last store. Does not block. */
-  void commitPositions() {
+  /**
+   * Stores the offset segments and positions of every partition that advanced since the last store, and
+   * hands the copied offset pairs to {@code syncs}. Does not block.
+   */
+  void commitPositions(SyncSink syncs) {
     List<PartitionState> all = new ArrayList<>(states.values());
     all.addAll(retired);
     for (PartitionState s : all) {
+      if (s.failure != null) {
+        continue;
+      }
+      if (s.sentUpTo == s.ackedNext && retired.indexOf(s) < 0) {
+        // Nothing in flight: the position may move past what polls skipped (transaction markers).
+        long position = consumer.position(s.source);
+        if (position > s.ackedNext) {
+          s.ackedNext = position;
+          s.sentUpTo = position;
+        }
+      }
+      long[] segment;
+      while ((segment = s.newSegments.poll()) != null) {
+        index.addSegment(s.source, segment[0], segment[1]);
+        producer.send(store.segment(s.source, segment[0], segment[1]), this::onStateAck);
+        syncs.accept(s.source, segment[0], segment[1]);
+      }
       long acked = s.ackedNext;
-      if (acked > s.sentNext) {
-        s.sentNext = acked;
-        producer.send(positions.record(s.source, acked), (md, ex) -> {
+      long targetNext = s.targetNext;
+      if (acked > s.storedSentNext) {
+        s.storedSentNext = acked;
+        index.advance(s.source, acked, targetNext);
+        if (s.lastCopiedSource >= 0) {
+          syncs.accept(s.source, s.lastCopiedSource, s.lastCopiedTarget);
+        }
+        producer.send(store.position(s.source, acked, targetNext), (md, ex) -> {
           if (ex != null) {
-            positionFailure = ex;
+            stateFailure = ex;
           } else if (acked > s.storedNext) {
             s.storedNext = acked;
           }
@@ -271,12 +402,18 @@ final class ReplicationWorker {
     retired.removeIf(s -> s.storedNext >= s.ackedNext);
   }
 
-  /** Throws when a send of data or positions failed; the flow then restarts from the stored positions. */
+  private void onStateAck(RecordMetadata metadata, @Nullable Exception exception) {
+    if (exception != null) {
+      stateFailure = exception;
+    }
+  }
+
+  /** Throws when a send of data or state failed; the flow then restarts from the stored positions. */
   void checkFailures() {
-    Exception pf = positionFailure;
-    if (pf != null) {
-      throw new MirrorException("cannot store positions in '" + positions.topic() + "': "
-          + Errors.describe(pf, "WRITE", "TOPIC", positions.topic()), pf);
+    Exception sf = stateFailure;
+    if (sf != null) {
+      throw new MirrorException("cannot store positions in '" + store.topic() + "': "
+          + Errors.describe(sf, "WRITE", "TOPIC", store.topic()), sf);
     }
     for (PartitionState s : states.values()) {
       Exception f = s.failure;
@@ -289,18 +426,16 @@ final class ReplicationWorker {
   }
 
   /** Waits until the target acknowledged everything sent, then stores positions and waits for those too. */
-  void drain() {
+  void drain(SyncSink syncs) {
     producer.flush();
-    commitPositions();
+    commitPositions(syncs);
     producer.flush();
   }
 
-  /** Returns positions acknowledged so far, for logs. */
-  long pendingPositions() {
-    long pending = 0;
-    for (PartitionState s : states.values()) {
-      pending += Math.max(0, s.ackedNext - s.storedNext);
-    }
-    return pending;
+  /** Returns the source end offsets of the replicated partitions minus their positions: records behind. */
+  Map<TopicPartition, Long> positions() {
+    Map<TopicPartition, Long> result = new HashMap<>();
+    states.forEach((tp, s) -> result.put(tp, s.ackedNext));
+    return result;
   }
 }

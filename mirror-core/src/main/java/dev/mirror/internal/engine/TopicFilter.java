@@ -17,6 +17,7 @@ public final class TopicFilter {
   private final List<Pattern> exclude;
   private final ReplicationPolicy policy;
   private final String targetAlias;
+  private final boolean replicateHeartbeats;
 
   /** Creates the filter of a flow. */
   public TopicFilter(FlowSpec flow, ReplicationPolicy policy) {
@@ -24,11 +25,12 @@ public final class TopicFilter {
     this.exclude = flow.excludeTopics();
     this.policy = policy;
     this.targetAlias = flow.target();
+    this.replicateHeartbeats = flow.replicateHeartbeats();
   }
 
   /** Returns whether the flow replicates {@code topic}. */
   public boolean test(String topic) {
-    return matchesAny(include, topic) && !matchesAny(exclude, topic) && !isInternal(topic) && !isCycle(topic);
+    return rejection(topic).isEmpty();
   }
 
   /** Returns why a topic is not replicated, or empty when it is. For logs and tests. */
@@ -36,14 +38,17 @@ public final class TopicFilter {
     if (isInternal(topic)) {
       return Optional.of("internal topic");
     }
+    if (isCycle(topic)) {
+      return Optional.of("came from target cluster '" + targetAlias + "' (cycle)");
+    }
+    if (replicateHeartbeats && policy.isHeartbeatsTopic(topic)) {
+      return Optional.empty();
+    }
     if (!matchesAny(include, topic)) {
       return Optional.of("matches no include pattern");
     }
     if (matchesAny(exclude, topic)) {
       return Optional.of("matches an exclude pattern");
-    }
-    if (isCycle(topic)) {
-      return Optional.of("came from target cluster '" + targetAlias + "' (cycle)");
     }
     return Optional.empty();
   }

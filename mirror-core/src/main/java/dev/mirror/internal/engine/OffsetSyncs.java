@@ -1,0 +1,68 @@
+package dev.mirror.internal.engine;
+
+import dev.mirror.FlowSpec;
+import dev.mirror.MirrorException;
+import dev.mirror.OffsetSyncsLocation;
+import dev.mirror.client.OffsetSync;
+import dev.mirror.client.ReplicationPolicy;
+import java.time.Duration;
+import java.util.Optional;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+
+/**
+ * Writes MirrorMaker 2-format offset syncs: one at the start of every offset segment and one per partition
+ * per position store, so tools that read MirrorMaker 2's offset-syncs topic see an exact, current mapping.
+ */
+final class OffsetSyncs implements ReplicationWorker.SyncSink {
+  private final String topic;
+  private final String cluster;
+  private final Producer<byte[], byte[]> producer;
+  private volatile @Nullable Exception failure;
+
+  private OffsetSyncs(String topic, String cluster, Producer<byte[], byte[]> producer) {
+    this.topic = topic;
+    this.cluster = cluster;
+    this.producer = producer;
+  }
+
+  /** Creates the offset-syncs topic where the flow says and returns a sink writing to it. */
+  static OffsetSyncs start(FlowSpec flow, ReplicationPolicy policy, Admin sourceAdmin, Admin targetAdmin,
+      Producer<byte[], byte[]> targetProducer, java.util.function.Supplier<Producer<byte[], byte[]>> sourceProducer,
+      int replicationFactor, Duration timeout, Logger log) throws InterruptedException {
+    boolean onTarget = flow.offsetSyncsLocation() == OffsetSyncsLocation.TARGET;
+    String topic = policy.offsetSyncsTopic(onTarget ? flow.source() : flow.target());
+    String cluster = onTarget ? flow.target() : flow.source();
+    Optional<String> problem = Topics.ensureCompacted(onTarget ? targetAdmin : sourceAdmin, cluster, topic,
+        replicationFactor, timeout);
+    if (problem.isPresent()) {
+      throw new MirrorException(problem.get() + (onTarget ? ""
+          : "; or write offset syncs to the target with offsetSyncsLocation(TARGET)"));
+    }
+    log.info("offset syncs go to '{}' on cluster '{}'", topic, cluster);
+    return new OffsetSyncs(topic, cluster, onTarget ? targetProducer : sourceProducer.get());
+  }
+
+  @Override
+  public void accept(TopicPartition source, long upstream, long downstream) {
+    OffsetSync sync = new OffsetSync(source.topic(), source.partition(), upstream, downstream);
+    producer.send(new ProducerRecord<>(topic, 0, sync.recordKey(), sync.recordValue()), (md, ex) -> {
+      if (ex != null) {
+        failure = ex;
+      }
+    });
+  }
+
+  void checkFailures() {
+    Exception f = failure;
+    if (f != null) {
+      failure = null;
+      throw new MirrorException("cannot write offset syncs to '" + topic + "' on cluster '" + cluster + "': "
+          + Errors.describe(f, "WRITE", "TOPIC", topic), f);
+    }
+  }
+}

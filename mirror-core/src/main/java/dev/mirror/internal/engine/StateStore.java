@@ -1,0 +1,158 @@
+package dev.mirror.internal.engine;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.utils.Utils;
+import org.slf4j.Logger;
+
+/**
+ * A flow's state: a compacted topic on the target cluster holding, per source partition, where replication
+ * resumes (the position) and the exact offset mapping (segments). A partition's records all go to the same
+ * state partition, written by the same idempotent producer in order, so a stored position implies its
+ * segments are stored too. Positions are written only after the target acknowledged every record before
+ * them, so resuming never loses a record.
+ */
+final class StateStore {
+  private static final Duration LOAD_TIMEOUT = Duration.ofSeconds(60);
+
+  /** What {@link #load} restored. */
+  record Restored(Map<TopicPartition, Long> positions, OffsetIndex index) {}
+
+  private final String topic;
+  private final Logger log;
+  private int partitions = InternalTopics.STATE_PARTITIONS;
+
+  StateStore(String topic, Logger log) {
+    this.topic = topic;
+    this.log = log;
+  }
+
+  String topic() {
+    return topic;
+  }
+
+  /** Creates the state topic when missing and learns its partition count. */
+  void ensureTopic(Admin targetAdmin, int replicationFactor, Duration timeout)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    Optional<TopicDescription> existing = describe(targetAdmin, timeout);
+    if (existing.isEmpty()) {
+      NewTopic nt = new NewTopic(topic, Optional.of(InternalTopics.STATE_PARTITIONS),
+          replicationFactor < 0 ? Optional.empty() : Optional.of((short) replicationFactor))
+          .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+      try {
+        targetAdmin.createTopics(List.of(nt)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        log.info("created state topic '{}' with {} partitions", topic, InternalTopics.STATE_PARTITIONS);
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof TopicExistsException)) {
+          throw e;
+        }
+      }
+      existing = describe(targetAdmin, timeout);
+    }
+    partitions = existing.map(d -> d.partitions().size()).orElse(InternalTopics.STATE_PARTITIONS);
+  }
+
+  private Optional<TopicDescription> describe(Admin admin, Duration timeout)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    try {
+      return Optional.of(admin.describeTopics(List.of(topic)).allTopicNames()
+          .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(topic));
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  /** Reads every stored position and segment, to the end of the topic as it is now. */
+  Restored load(Consumer<byte[], byte[]> consumer) {
+    List<TopicPartition> tps = new ArrayList<>();
+    for (int p = 0; p < partitions; p++) {
+      tps.add(new TopicPartition(topic, p));
+    }
+    Map<TopicPartition, Long> positions = new HashMap<>();
+    Map<TopicPartition, Long> targetNext = new HashMap<>();
+    Map<TopicPartition, TreeMap<Long, Long>> segments = new HashMap<>();
+    int records = Topics.readToEnd(consumer, tps, LOAD_TIMEOUT, "state topic '" + topic + "'", r -> {
+      StateCodec.Key key;
+      try {
+        key = StateCodec.decodeKey(r.key());
+      } catch (IllegalArgumentException e) {
+        log.warn("skipping unreadable record at {}-{}@{} of the state topic: {}", r.topic(), r.partition(),
+            r.offset(), e.getMessage());
+        return;
+      }
+      if (key.type() == StateCodec.POSITION) {
+        if (r.value() == null) {
+          positions.remove(key.partition());
+          return;
+        }
+        positions.put(key.partition(), StateCodec.decodeOffsetValue(r.value()));
+        targetNext.put(key.partition(), decodeTargetNext(r.value()));
+      } else if (key.type() == StateCodec.SEGMENT) {
+        TreeMap<Long, Long> m = segments.computeIfAbsent(key.partition(), k -> new TreeMap<>());
+        if (r.value() == null) {
+          m.remove(key.sourceStart());
+        } else {
+          m.put(key.sourceStart(), StateCodec.decodeOffsetValue(r.value()));
+        }
+      }
+    });
+    OffsetIndex index = new OffsetIndex();
+    int segmentCount = 0;
+    for (Map.Entry<TopicPartition, Long> e : positions.entrySet()) {
+      TreeMap<Long, Long> m = segments.getOrDefault(e.getKey(), new TreeMap<>());
+      // Segments at or after the position belong to records that will be copied again.
+      for (Map.Entry<Long, Long> s : m.headMap(e.getValue(), false).entrySet()) {
+        index.addSegment(e.getKey(), s.getKey(), s.getValue());
+        segmentCount++;
+      }
+      index.advance(e.getKey(), e.getValue(), targetNext.getOrDefault(e.getKey(), -1L));
+    }
+    log.info("restored {} positions and {} offset segments from '{}' ({} records read)", positions.size(),
+        segmentCount, topic, records);
+    return new Restored(positions, index);
+  }
+
+  private static long decodeTargetNext(byte[] value) {
+    ByteBuffer b = ByteBuffer.wrap(value);
+    return value.length >= 18 ? b.getLong(10) : -1;
+  }
+
+  private int partitionOf(byte[] positionKey) {
+    return Utils.toPositive(Utils.murmur2(positionKey)) % partitions;
+  }
+
+  /** Returns the record storing that replication of {@code source} resumes at {@code nextOffset}. */
+  ProducerRecord<byte[], byte[]> position(TopicPartition source, long nextOffset, long targetNext) {
+    byte[] key = StateCodec.positionKey(source);
+    byte[] value = ByteBuffer.allocate(18).putShort((short) 0).putLong(nextOffset).putLong(targetNext).array();
+    return new ProducerRecord<>(topic, partitionOf(key), key, value);
+  }
+
+  /** Returns the record storing that source offset {@code sourceStart} was written at {@code targetStart}. */
+  ProducerRecord<byte[], byte[]> segment(TopicPartition source, long sourceStart, long targetStart) {
+    int partition = partitionOf(StateCodec.positionKey(source));
+    return new ProducerRecord<>(topic, partition, StateCodec.segmentKey(source, sourceStart),
+        StateCodec.offsetValue(targetStart));
+  }
+}

@@ -1,0 +1,1036 @@
+package dev.mirror.internal.mm2;
+
+import dev.mirror.ClusterSpec;
+import dev.mirror.FlowSpec;
+import dev.mirror.StartPosition;
+import dev.mirror.client.DefaultReplicationPolicy;
+import dev.mirror.client.IdentityReplicationPolicy;
+import dev.mirror.client.ReplicationPolicies;
+import dev.mirror.client.ReplicationPolicy;
+import dev.mirror.internal.Checks;
+import dev.mirror.internal.mm2.ClientKeys.Role;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import java.util.stream.Collectors;
+import org.apache.kafka.common.config.TopicConfig;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Parses MirrorMaker 2 {@code mm2.properties} keys into Mirror cluster and flow specifications, following MM2's
+ * precedence ({@code S->T.key} over top-level {@code key} over the built-in default) and reporting every key it
+ * does not act on. {@link dev.mirror.Mm2Properties} documents the mapping; this class implements it.
+ *
+ * <p>Values are read the way MM2's {@code ConfigDef} reads them: booleans, numbers and lists are trimmed, list
+ * entries are split on commas with the surrounding whitespace removed. Strings that become Kafka client settings
+ * are passed unchanged (kafka-clients trims them itself).
+ *
+ * <p>Not thread-safe; use each instance for one parse.
+ */
+public final class Mm2Parser {
+
+  /** The Mirror name when the file has no {@code name} key. */
+  public static final String DEFAULT_NAME = "mm2";
+
+  static final String CLUSTERS = "clusters";
+  static final String NAME = "name";
+  static final String ENABLED = "enabled";
+  static final String TOPICS = "topics";
+  static final String TOPICS_EXCLUDE = "topics.exclude";
+  static final String REPLICATION_FACTOR = "replication.factor";
+  static final String REFRESH_TOPICS_ENABLED = "refresh.topics.enabled";
+  static final String REFRESH_TOPICS_INTERVAL_SECONDS = "refresh.topics.interval.seconds";
+  static final String SYNC_TOPIC_CONFIGS_ENABLED = "sync.topic.configs.enabled";
+  static final String CONFIG_PROPERTIES_EXCLUDE = "config.properties.exclude";
+  static final String OFFSET_STORAGE_REPLICATION_FACTOR = "offset.storage.replication.factor";
+  static final String ADMIN_TIMEOUT_MS = "admin.timeout.ms";
+  static final String AUTO_OFFSET_RESET = "auto.offset.reset";
+  static final String CLIENT_ID = "client.id";
+  static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
+
+  private static final String POLICY_CLASS = ReplicationPolicies.REPLICATION_POLICY_CLASS_CONFIG;
+  private static final String POLICY_SEPARATOR = ReplicationPolicies.REPLICATION_POLICY_SEPARATOR_CONFIG;
+  private static final String POLICY_INTERNAL_SEPARATOR = ReplicationPolicies.INTERNAL_TOPIC_SEPARATOR_ENABLED_CONFIG;
+  private static final Set<String> POLICY_KEYS = Set.of(POLICY_CLASS, POLICY_SEPARATOR, POLICY_INTERNAL_SEPARATOR);
+
+  /** Flow settings Mirror acts on, at the top level and per flow (policy keys are handled apart). */
+  private static final Set<String> FLOW_SETTINGS = Set.of(TOPICS, TOPICS_EXCLUDE, REPLICATION_FACTOR,
+      REFRESH_TOPICS_ENABLED, REFRESH_TOPICS_INTERVAL_SECONDS, SYNC_TOPIC_CONFIGS_ENABLED, CONFIG_PROPERTIES_EXCLUDE);
+
+  private static final Pattern LIST_SEPARATOR = Pattern.compile("\\s*,\\s*");
+  private static final Pattern LEGAL_ALIAS = Pattern.compile("[a-zA-Z0-9._-]{1,100}");
+  private static final Pattern LEGAL_TOPIC_CHARS = Pattern.compile("[a-zA-Z0-9._-]+");
+  /** A config property name, possibly with its dots escaped as a regular expression would have them. */
+  private static final Pattern LITERAL_PROPERTY = Pattern.compile("[A-Za-z0-9_-]+(?:\\\\?\\.[A-Za-z0-9_-]+)*");
+  private static final SortedSet<String> KNOWN_TOPIC_CONFIGS = knownTopicConfigs();
+
+  private final Map<String, String> properties;
+  private final List<String> warnings = new ArrayList<>();
+  private final List<String> problems = new ArrayList<>();
+  private boolean flowEnableProblem;
+  private final List<String> aliases = new ArrayList<>();
+  private String name = DEFAULT_NAME;
+  private final Map<String, Object> topSettings = new HashMap<>();
+  private final Set<String> invalidTopSettings = new HashSet<>();
+  private final Map<String, String> topPolicyKeys = new TreeMap<>();
+  private @Nullable ReplicationPolicy topPolicy;
+  private boolean topPolicyInvalid;
+  private final Map<String, String> fallbacks = new TreeMap<>();
+  private final Map<String, ClusterBuild> clusters = new LinkedHashMap<>();
+  /** Keys of each ordered pair of aliases, by flow id, then by the key with its {@code S->T.} prefix removed. */
+  private final Map<String, Map<String, String[]>> pairKeys = new LinkedHashMap<>();
+  private @Nullable Integer internalTopicReplicationFactor;
+  private @Nullable Duration operationTimeout;
+
+  private Mm2Parser(Map<String, String> properties) {
+    this.properties = new TreeMap<>(properties);
+  }
+
+  /**
+   * Parses a configuration.
+   *
+   * @param properties the keys and values, as {@link java.util.Properties} loads them
+   * @param fileWarnings warnings found while reading the file (such as repeated keys), reported first
+   * @return the parsed configuration with its problems and warnings
+   */
+  public static Mm2Config parse(Map<String, String> properties, List<String> fileWarnings) {
+    Objects.requireNonNull(properties, "properties");
+    properties.forEach((k, v) -> {
+      Objects.requireNonNull(k, "properties contains a null key");
+      Objects.requireNonNull(v, () -> "properties has a null value for '" + k + "'");
+    });
+    Mm2Parser p = new Mm2Parser(properties);
+    p.warnings.addAll(fileWarnings);
+    return p.run();
+  }
+
+  private Mm2Config run() {
+    parseClusters();
+    parseName();
+    for (Map.Entry<String, String> e : properties.entrySet()) {
+      if (!e.getKey().equals(CLUSTERS) && !e.getKey().equals(NAME)) {
+        key(e.getKey(), e.getValue());
+      }
+    }
+    buildTopPolicy();
+    Map<String, Mm2Config.ClusterEntry> clusterEntries = new LinkedHashMap<>();
+    for (ClusterBuild c : clusters.values()) {
+      clusterEntries.put(c.alias, c.entry(fallbacks));
+    }
+    List<Mm2Config.FlowEntry> flows = new ArrayList<>();
+    for (String source : aliases) {
+      for (String target : aliases) {
+        if (!source.equals(target)) {
+          Mm2Config.FlowEntry flow = pair(source, target);
+          if (flow != null) {
+            flows.add(flow);
+          }
+        }
+      }
+    }
+    return new Mm2Config(name, aliases, clusterEntries, flows, problems, flowEnableProblem, warnings, topPolicy,
+        internalTopicReplicationFactor, operationTimeout);
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // clusters and name
+
+  private void parseClusters() {
+    String value = properties.get(CLUSTERS);
+    if (value == null) {
+      problems.add(CLUSTERS + " is missing: list the cluster aliases, e.g. 'clusters = A, B'");
+      return;
+    }
+    List<String> entries = list(value);
+    if (entries.isEmpty()) {
+      problems.add(CLUSTERS + ": '" + value + "' lists no cluster; list the cluster aliases, e.g. 'clusters = A, B'");
+      return;
+    }
+    Set<String> seen = new HashSet<>();
+    for (String alias : entries) {
+      if (!LEGAL_ALIAS.matcher(alias).matches()) {
+        problems.add(CLUSTERS + ": '" + alias + "' is not a legal cluster alias; use 1 to 100 characters of "
+            + "[a-zA-Z0-9._-], because aliases appear in topic names and client ids");
+      } else if (!seen.add(alias)) {
+        problems.add(CLUSTERS + ": '" + alias + "' is listed twice; list each alias once");
+      } else {
+        aliases.add(alias);
+        clusters.put(alias, new ClusterBuild(alias));
+      }
+    }
+  }
+
+  private void parseName() {
+    String value = properties.get(NAME);
+    if (value == null) {
+      return;
+    }
+    String trimmed = value.trim();
+    if (!LEGAL_ALIAS.matcher(trimmed).matches()) {
+      problems.add(NAME + ": '" + value + "' is not a legal Mirror name; use 1 to 100 characters of "
+          + "[a-zA-Z0-9._-], because the name appears in topic names, client ids and thread names");
+    } else {
+      name = trimmed;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // dispatch of every other key
+
+  private void key(String key, String value) {
+    if (key.contains("->")) {
+      flowKey(key, value);
+    } else if (!topLevelKey(key, value)) {
+      String alias = longestAliasPrefix(key, "");
+      if (alias != null) {
+        clusterKey(clusters.get(alias), key, key.substring(alias.length() + 1), value);
+      } else {
+        String foreign = foreignAlias(key);
+        if (foreign != null) {
+          warnings.add(key + ": cluster '" + foreign + "' is not in clusters " + aliases
+              + "; key ignored; add '" + foreign + "' to clusters or remove the key");
+        } else {
+          warnings.add("unknown key '" + key + "' ignored");
+        }
+      }
+    }
+  }
+
+  /** Handles a top-level key; returns false when the key is not a top-level key Mirror recognises. */
+  private boolean topLevelKey(String key, String value) {
+    if (FLOW_SETTINGS.contains(key)) {
+      Object parsed = flowSetting(key, key, value, problems);
+      if (parsed == null) {
+        invalidTopSettings.add(key);
+      } else {
+        topSettings.put(key, parsed);
+      }
+      return true;
+    }
+    if (POLICY_KEYS.contains(key)) {
+      topPolicyKeys.put(key, value);
+      return true;
+    }
+    if (key.equals(OFFSET_STORAGE_REPLICATION_FACTOR)) {
+      internalTopicReplicationFactor = replicationFactor(key, value, problems);
+      return true;
+    }
+    if (key.equals(ADMIN_TIMEOUT_MS)) {
+      Long ms = positiveLong(key, value, "milliseconds", "60000", problems);
+      if (ms != null) {
+        operationTimeout = Duration.ofMillis(ms);
+      }
+      return true;
+    }
+    Mm2Keys.Known known = Mm2Keys.lookup(key);
+    if (known != null) {
+      known(key, value, known, problems);
+      return true;
+    }
+    for (Role role : Role.values()) {
+      if (key.startsWith(role.prefix())) {
+        warnings.add(key + ": top-level client overrides are ignored, as in MirrorMaker 2; set '<alias>." + key
+            + "' for a cluster or '<source>-><target>." + key + "' for a flow");
+        return true;
+      }
+    }
+    if (key.equals(CLIENT_ID)) {
+      warnings.add(clientIdWarning(key));
+      return true;
+    }
+    if (ClientKeys.isClusterFallback(key)) {
+      String invalid = ClientKeys.invalidReason(key, value);
+      if (invalid != null) {
+        problems.add(invalidClientValue(key, key, value, invalid));
+      }
+      fallbacks.put(key, value);
+      return true;
+    }
+    if (ClientKeys.isClientKey(key)) {
+      warnings.add(key + ": ignored; at the top level only bootstrap.servers, security.protocol, ssl.* and sasl.* "
+          + "apply to every cluster, as in MirrorMaker 2; set '<alias>." + key + "' per cluster");
+      return true;
+    }
+    return false;
+  }
+
+  private void known(String key, String value, Mm2Keys.Known known, List<String> sink) {
+    if (known.replicationFactor() && replicationFactor(key, value, sink) == null) {
+      return;
+    }
+    warnings.add(known.warning(key));
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // cluster keys: <alias>.<key>
+
+  private void clusterKey(ClusterBuild c, String key, String rest, String value) {
+    for (Role role : Role.values()) {
+      if (rest.startsWith(role.prefix()) && rest.length() > role.prefix().length()) {
+        clusterRoleKey(c, role, key, rest.substring(role.prefix().length()), value);
+        return;
+      }
+    }
+    if (rest.equals(CLIENT_ID)) {
+      warnings.add(clientIdWarning(key));
+      return;
+    }
+    if (rest.equals(OFFSET_STORAGE_REPLICATION_FACTOR)) {
+      warnings.add(key + ": ignored; Mirror's positions topics have one replication factor for every cluster; set "
+          + "it with the top-level '" + OFFSET_STORAGE_REPLICATION_FACTOR + "'");
+      return;
+    }
+    // A.group.id is a consumer key too, but in MM2 it names the Connect worker group of the herders targeting A.
+    Mm2Keys.Known known = Mm2Keys.lookup(rest);
+    if (known != null && (!ClientKeys.isClientKey(rest) || rest.equals("group.id"))) {
+      known(key, value, known, c.problems);
+      return;
+    }
+    if (ClientKeys.isClientKey(rest)) {
+      if (rest.equals(AUTO_OFFSET_RESET)) {
+        c.autoOffsetReset = new String[] {key, value};
+        c.autoOffsetResetPosition = startPosition(key, value, c.problems);
+        return;
+      }
+      String owned = ClientKeys.ownedReason(rest);
+      if (owned != null) {
+        warnings.add(ownedWarning(key, rest, owned));
+        return;
+      }
+      String invalid = ClientKeys.invalidReason(rest, value);
+      if (invalid != null) {
+        c.problems.add(invalidClientValue(key, rest, value, invalid));
+      }
+      Set<Role> roles = ClientKeys.roles(rest);
+      if (roles.size() == Role.values().length) {
+        c.shared.put(rest, value);
+        c.sharedOrigin.put(rest, key);
+      } else {
+        for (Role r : roles) {
+          c.level.get(r).put(rest, value);
+        }
+        c.levelOrigin.put(rest, key);
+      }
+      return;
+    }
+    if (FLOW_SETTINGS.contains(rest) || POLICY_KEYS.contains(rest) || rest.equals(ENABLED)) {
+      warnings.add("unknown key '" + key + "' ignored; '" + rest + "' is a flow setting: set it at the top level or "
+          + "as '" + c.alias + "-><target>." + rest + "'");
+      return;
+    }
+    warnings.add("unknown key '" + key + "' ignored; cluster keys are Kafka client settings (use '" + c.alias
+        + ".consumer." + rest + "' to pass a plugin setting to one client role)");
+  }
+
+  private void clusterRoleKey(ClusterBuild c, Role role, String key, String x, String value) {
+    if (x.equals(CLIENT_ID)) {
+      warnings.add(clientIdWarning(key));
+      return;
+    }
+    if (role == Role.CONSUMER && x.equals(AUTO_OFFSET_RESET)) {
+      c.consumerAutoOffsetReset = new String[] {key, value};
+      c.consumerAutoOffsetResetPosition = startPosition(key, value, c.problems);
+      return;
+    }
+    String owned = ClientKeys.ownedReason(role, x);
+    if (owned != null) {
+      warnings.add(ownedWarning(key, x, owned));
+      return;
+    }
+    checkRoleValue(role, key, x, value, c.problems);
+    c.explicit.get(role).put(x, value);
+  }
+
+  private void checkRoleValue(Role role, String key, String x, String value, List<String> sink) {
+    if (!ClientKeys.knows(role, x)) {
+      warnings.add(key + ": not a Kafka " + role.label + " setting; passed to the " + role.label + " unchanged");
+      return;
+    }
+    String invalid = ClientKeys.invalidReason(x, value);
+    if (invalid != null) {
+      sink.add(invalidClientValue(key, x, value, invalid));
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // flow keys: <source>-><target>.<key>
+
+  private void flowKey(String key, String value) {
+    String bestSource = null;
+    String bestTarget = null;
+    int bestLength = -1;
+    for (String s : aliases) {
+      for (String t : aliases) {
+        String prefix = s + "->" + t + ".";
+        if (key.startsWith(prefix) && prefix.length() > bestLength) {
+          bestSource = s;
+          bestTarget = t;
+          bestLength = prefix.length();
+        }
+      }
+    }
+    if (bestSource != null && bestTarget != null) {
+      if (bestSource.equals(bestTarget)) {
+        warnings.add(key + ": a flow from cluster '" + bestSource + "' to itself is not possible; key ignored");
+        return;
+      }
+      pairKeys.computeIfAbsent(bestSource + "->" + bestTarget, id -> new LinkedHashMap<>())
+          .put(key.substring(bestLength), new String[] {key, value});
+      return;
+    }
+    int arrow = key.indexOf("->");
+    String source = key.substring(0, arrow);
+    String after = key.substring(arrow + 2);
+    String target = longestAliasPrefix(after, "");
+    String rest;
+    if (target != null) {
+      rest = after.substring(target.length() + 1);
+    } else if (after.endsWith("." + ENABLED)) {
+      target = after.substring(0, after.length() - ENABLED.length() - 1);
+      rest = ENABLED;
+    } else {
+      int dot = after.indexOf('.');
+      target = dot < 0 ? after : after.substring(0, dot);
+      rest = dot < 0 ? "" : after.substring(dot + 1);
+    }
+    List<String> unknown = new ArrayList<>();
+    if (!aliases.contains(source)) {
+      unknown.add("source cluster '" + source + "'");
+    }
+    if (!aliases.contains(target)) {
+      unknown.add("target cluster '" + target + "'");
+    }
+    String what = String.join(" and ", unknown);
+    if (rest.equals(ENABLED) && value.trim().equalsIgnoreCase("true")) {
+      flowEnableProblem = true;
+      problems.add(key + ": unknown " + what + ", not in clusters " + aliases + "; add "
+          + (unknown.size() == 1 ? "it" : "them") + " to clusters or fix the key");
+    } else {
+      warnings.add(key + ": flow '" + source + "->" + target + "' names " + what + ", which is not in clusters "
+          + aliases + "; key ignored");
+    }
+  }
+
+  /** Resolves the flow {@code source->target}; returns null when it is not enabled. */
+  private Mm2Config.@Nullable FlowEntry pair(String source, String target) {
+    String id = source + "->" + target;
+    Map<String, String[]> keys = pairKeys.getOrDefault(id, Map.of());
+    String[] enabledKey = keys.get(ENABLED);
+    Boolean enabled = enabledKey == null ? Boolean.FALSE : enabled(enabledKey[0], enabledKey[1]);
+    if (enabled == null) {
+      flowEnableProblem = true;
+      return null;
+    }
+    if (!enabled) {
+      for (Map.Entry<String, String[]> e : keys.entrySet()) {
+        if (!e.getKey().equals(ENABLED)) {
+          warnings.add(e.getValue()[0] + ": flow '" + id + "' is not enabled (" + id + ".enabled is not true); key "
+              + "ignored");
+        }
+      }
+      return null;
+    }
+    return new FlowResolver(source, target, keys).resolve();
+  }
+
+  /**
+   * Reads {@code S->T.enabled}. MM2 applies {@code Boolean.parseBoolean} to the raw value, so "true " (trailing
+   * space) is false there; Mirror trims, reads true and warns. A value that is neither true nor false is a
+   * problem rather than MM2's silent false.
+   */
+  private @Nullable Boolean enabled(String key, String value) {
+    String trimmed = value.trim();
+    if (trimmed.equalsIgnoreCase("true")) {
+      if (!trimmed.equals(value)) {
+        warnings.add(key + ": '" + value + "' has surrounding whitespace; Mirror reads it as true, but MirrorMaker 2 "
+            + "reads it as false (it does not trim this key); remove the whitespace");
+      }
+      return true;
+    }
+    if (trimmed.equalsIgnoreCase("false")) {
+      return false;
+    }
+    problems.add(key + ": '" + value + "' is not a boolean; use true or false");
+    return null;
+  }
+
+  /** Builds one enabled flow from its own keys, the top-level settings and the clusters it joins. */
+  private final class FlowResolver {
+    private final String source;
+    private final String target;
+    private final String id;
+    private final Map<String, String[]> keys;
+    private final List<String> flowProblems = new ArrayList<>();
+    private final Map<String, Object> settings = new HashMap<>();
+    private final Set<String> invalidSettings = new HashSet<>();
+    private final Map<String, String> policyKeys = new TreeMap<>();
+    private final Map<Role, Map<String, String>> low = roleMaps();
+    private final Map<Role, Map<String, String>> high = roleMaps();
+    private String @Nullable [] lowOffsetReset;
+    private @Nullable StartPosition lowPosition;
+    private String @Nullable [] highOffsetReset;
+    private @Nullable StartPosition highPosition;
+
+    FlowResolver(String source, String target, Map<String, String[]> keys) {
+      this.source = source;
+      this.target = target;
+      this.id = source + "->" + target;
+      this.keys = keys;
+    }
+
+    Mm2Config.FlowEntry resolve() {
+      for (Map.Entry<String, String[]> e : keys.entrySet()) {
+        String rest = e.getKey();
+        if (!rest.equals(ENABLED)) {
+          key(rest, e.getValue()[0], e.getValue()[1]);
+        }
+      }
+      boolean ok = true;
+      FlowSpec.Builder b = FlowSpec.builder().from(source).to(target);
+      for (String setting : FLOW_SETTINGS) {
+        Object value;
+        if (invalidSettings.contains(setting)) {
+          ok = false;
+          continue;
+        } else if (settings.containsKey(setting)) {
+          value = settings.get(setting);
+        } else if (invalidTopSettings.contains(setting)) {
+          ok = false;
+          continue;
+        } else {
+          value = topSettings.get(setting);
+        }
+        if (value != null) {
+          apply(b, setting, value);
+        }
+      }
+      ok &= policy(b);
+      StartPosition position = resolveStartPosition();
+      if (position != null) {
+        b.startPosition(position);
+      }
+      b.consumerOverrides(merged(Role.CONSUMER));
+      b.producerOverrides(merged(Role.PRODUCER));
+      b.adminOverrides(merged(Role.ADMIN));
+      FlowSpec spec = null;
+      if (ok) {
+        try {
+          spec = b.build();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+          flowProblems.add("flow '" + id + "': " + e.getMessage());
+        }
+      }
+      return new Mm2Config.FlowEntry(source, target, spec, flowProblems);
+    }
+
+    private void key(String rest, String key, String value) {
+      if (FLOW_SETTINGS.contains(rest)) {
+        Object parsed = flowSetting(rest, key, value, flowProblems);
+        if (parsed == null) {
+          invalidSettings.add(rest);
+        } else {
+          settings.put(rest, parsed);
+        }
+        return;
+      }
+      if (POLICY_KEYS.contains(rest)) {
+        policyKeys.put(rest, value);
+        return;
+      }
+      if (rest.equals(OFFSET_STORAGE_REPLICATION_FACTOR) || rest.equals(ADMIN_TIMEOUT_MS)) {
+        warnings.add(key + ": ignored; Mirror supports '" + rest + "' only at the top level");
+        return;
+      }
+      Mm2Keys.Known known = Mm2Keys.lookup(rest);
+      if (known != null) {
+        known(key, value, known, flowProblems);
+        return;
+      }
+      if (roleKey(rest, key, value)) {
+        return;
+      }
+      if (ClientKeys.isClientKey(rest)) {
+        warnings.add("unknown key '" + key + "' ignored; set Kafka client settings per cluster ('" + source + "."
+            + rest + "') or per flow and client role ('" + id + ".consumer." + rest + "')");
+        return;
+      }
+      warnings.add("unknown key '" + key + "' ignored");
+    }
+
+    /** Handles {@code S->T.[source.|target.](consumer|producer|admin).x}; returns false for other keys. */
+    private boolean roleKey(String rest, String key, String value) {
+      for (Role role : Role.values()) {
+        String lowPrefix = role.prefix();
+        String highPrefix = (role == Role.PRODUCER ? "target." : "source.") + role.prefix();
+        String otherPrefix = (role == Role.PRODUCER ? "source." : "target.") + role.prefix();
+        if (rest.startsWith(lowPrefix) && rest.length() > lowPrefix.length()) {
+          roleValue(role, false, key, rest.substring(lowPrefix.length()), value);
+          return true;
+        }
+        if (role != Role.ADMIN && rest.startsWith(highPrefix) && rest.length() > highPrefix.length()) {
+          roleValue(role, true, key, rest.substring(highPrefix.length()), value);
+          return true;
+        }
+        if (rest.startsWith(otherPrefix) || (role == Role.ADMIN && rest.startsWith(highPrefix))) {
+          warnings.add(key + ": not supported yet, ignored; per flow Mirror takes '" + id + ".consumer.*', '"
+              + id + ".source.consumer.*', '" + id + ".producer.*', '" + id + ".target.producer.*' and '" + id
+              + ".admin.*'");
+          return true;
+        }
+      }
+      return false;
+    }
+
+    private void roleValue(Role role, boolean isHigh, String key, String x, String value) {
+      if (x.equals(CLIENT_ID)) {
+        warnings.add(clientIdWarning(key));
+        return;
+      }
+      if (role == Role.CONSUMER && x.equals(AUTO_OFFSET_RESET)) {
+        StartPosition position = startPosition(key, value, flowProblems);
+        if (isHigh) {
+          highOffsetReset = new String[] {key, value};
+          highPosition = position;
+        } else {
+          lowOffsetReset = new String[] {key, value};
+          lowPosition = position;
+        }
+        return;
+      }
+      String owned = ClientKeys.ownedReason(role, x);
+      if (owned != null) {
+        warnings.add(ownedWarning(key, x, owned));
+        return;
+      }
+      if (!isHigh) {
+        String shadow = shadowingKey(role, x);
+        if (shadow != null) {
+          warnings.add(key + ": ignored; '" + shadow + "' sets it for the cluster, and MirrorMaker 2 gives cluster "
+              + "settings precedence over flow settings" + (role == Role.ADMIN ? "" : "; use '" + id + "."
+              + (role == Role.PRODUCER ? "target." : "source.") + role.prefix() + x + "' to override it for this flow"));
+          return;
+        }
+      }
+      checkRoleValue(role, key, x, value, flowProblems);
+      (isHigh ? high : low).get(role).put(x, value);
+    }
+
+    /** Returns the key that sets {@code x} at cluster level for the clients this flow override would reach. */
+    private @Nullable String shadowingKey(Role role, String x) {
+      switch (role) {
+        case CONSUMER:
+          return clusters.get(source).origin(Role.CONSUMER, x, fallbacks);
+        case PRODUCER:
+          return clusters.get(target).origin(Role.PRODUCER, x, fallbacks);
+        default:
+          String s = clusters.get(source).origin(Role.ADMIN, x, fallbacks);
+          return s != null ? s : clusters.get(target).origin(Role.ADMIN, x, fallbacks);
+      }
+    }
+
+    private Map<String, String> merged(Role role) {
+      Map<String, String> m = new LinkedHashMap<>(low.get(role));
+      m.putAll(high.get(role));
+      return m;
+    }
+
+    /** MM2 order: S->T.source.consumer > S.consumer > S (Mirror applies it) > S->T.consumer > default. */
+    private @Nullable StartPosition resolveStartPosition() {
+      ClusterBuild c = clusters.get(source);
+      String[] clusterKey = c.consumerAutoOffsetReset != null ? c.consumerAutoOffsetReset : c.autoOffsetReset;
+      StartPosition clusterPosition = c.consumerAutoOffsetReset != null
+          ? c.consumerAutoOffsetResetPosition : c.autoOffsetResetPosition;
+      if (highOffsetReset != null) {
+        return highPosition;
+      }
+      if (clusterKey != null) {
+        if (lowOffsetReset != null) {
+          warnings.add(lowOffsetReset[0] + ": ignored; '" + clusterKey[0] + "' sets it for the cluster, and "
+              + "MirrorMaker 2 gives cluster settings precedence over flow settings; use '" + id
+              + ".source.consumer." + AUTO_OFFSET_RESET + "' to override it for this flow");
+        }
+        return clusterPosition;
+      }
+      return lowOffsetReset != null ? lowPosition : null;
+    }
+
+    /** Applies the replication policy keys; returns false when they are invalid. */
+    private boolean policy(FlowSpec.Builder b) {
+      if (topPolicyInvalid) {
+        return false;
+      }
+      ReplicationPolicy effective = topPolicy != null ? topPolicy : ReplicationPolicies.defaultPolicy();
+      if (!policyKeys.isEmpty() || effective instanceof IdentityReplicationPolicy) {
+        String separator = policyKeys.get(POLICY_SEPARATOR);
+        if (separator != null && !legalSeparator(id + "." + POLICY_SEPARATOR, separator, flowProblems)) {
+          return false;
+        }
+        Map<String, String> config = new HashMap<>(topPolicyKeys);
+        config.putAll(policyKeys);
+        // As in MM2, whose connectors configure their policy with source.cluster.alias = S.
+        config.put(ReplicationPolicies.SOURCE_CLUSTER_ALIAS_CONFIG, source);
+        try {
+          effective = ReplicationPolicies.fromConfig(config);
+        } catch (IllegalArgumentException e) {
+          String message = String.valueOf(e.getMessage());
+          String bad = POLICY_KEYS.stream().filter(k -> message.startsWith(k + " ")).findFirst().orElse(null);
+          flowProblems.add(bad != null && policyKeys.containsKey(bad) ? id + "." + message
+              : "flow '" + id + "': " + message);
+          return false;
+        }
+        b.replicationPolicy(effective);
+      }
+      if (effective instanceof DefaultReplicationPolicy) {
+        String sep = ((DefaultReplicationPolicy) effective).separator();
+        if (source.contains(sep)) {
+          flowProblems.add(CLUSTERS + ": alias '" + source + "' contains the replication policy separator '" + sep
+              + "', so the remote topics of flow '" + id + "' could not be traced back to it; rename the alias or "
+              + "choose another " + POLICY_SEPARATOR);
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void apply(FlowSpec.Builder b, String setting, Object value) {
+    switch (setting) {
+      case TOPICS:
+        b.topics((List<String>) value);
+        break;
+      case TOPICS_EXCLUDE:
+        b.excludeTopics((List<String>) value);
+        break;
+      case REPLICATION_FACTOR:
+        b.replicationFactor((Integer) value);
+        break;
+      case REFRESH_TOPICS_ENABLED:
+        b.refreshTopics((Boolean) value);
+        break;
+      case REFRESH_TOPICS_INTERVAL_SECONDS:
+        b.topicRefreshInterval((Duration) value);
+        break;
+      case SYNC_TOPIC_CONFIGS_ENABLED:
+        b.syncTopicConfigs((Boolean) value);
+        break;
+      case CONFIG_PROPERTIES_EXCLUDE:
+        b.configPropertiesExclude((List<String>) value);
+        break;
+      default:
+        throw new IllegalArgumentException("not a flow setting: " + setting);
+    }
+  }
+
+  private void buildTopPolicy() {
+    if (topPolicyKeys.isEmpty()) {
+      return;
+    }
+    String separator = topPolicyKeys.get(POLICY_SEPARATOR);
+    if (separator != null && !legalSeparator(POLICY_SEPARATOR, separator, problems)) {
+      topPolicyInvalid = true;
+      return;
+    }
+    try {
+      topPolicy = ReplicationPolicies.fromConfig(topPolicyKeys);
+    } catch (IllegalArgumentException e) {
+      problems.add(String.valueOf(e.getMessage()));
+      topPolicyInvalid = true;
+    }
+  }
+
+  /** Checks a non-empty separator for characters a topic name cannot have; an empty one is fromConfig's case. */
+  private static boolean legalSeparator(String key, String separator, List<String> sink) {
+    if (separator.isEmpty() || LEGAL_TOPIC_CHARS.matcher(separator).matches()) {
+      return true;
+    }
+    boolean whitespace = !separator.equals(separator.strip());
+    sink.add(key + ": '" + separator + "' has characters that are not legal in topic names; use only "
+        + "[a-zA-Z0-9._-]" + (whitespace ? " (java.util.Properties keeps trailing whitespace in values: remove it)" : ""));
+    return false;
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // values
+
+  /** Parses a flow setting; returns null after adding a problem to {@code sink} when it is invalid. */
+  private @Nullable Object flowSetting(String setting, String key, String value, List<String> sink) {
+    switch (setting) {
+      case TOPICS:
+      case TOPICS_EXCLUDE:
+        return regexList(key, value, sink);
+      case REPLICATION_FACTOR:
+        return replicationFactor(key, value, sink);
+      case REFRESH_TOPICS_ENABLED:
+      case SYNC_TOPIC_CONFIGS_ENABLED:
+        return bool(key, value, sink);
+      case REFRESH_TOPICS_INTERVAL_SECONDS:
+        Long seconds = positiveLong(key, value, "seconds", "600", sink);
+        return seconds == null ? null : Duration.ofSeconds(seconds);
+      case CONFIG_PROPERTIES_EXCLUDE:
+        return configPropertiesExclude(key, value, sink);
+      default:
+        throw new IllegalArgumentException("not a flow setting: " + setting);
+    }
+  }
+
+  /** Splits an MM2 LIST value: trimmed, comma-separated, entries trimmed; blank means the empty list. */
+  static List<String> list(String value) {
+    String trimmed = value.trim();
+    return trimmed.isEmpty() ? List.of() : Arrays.asList(LIST_SEPARATOR.split(trimmed, -1));
+  }
+
+  private @Nullable List<String> regexList(String key, String value, List<String> sink) {
+    List<String> entries = list(value);
+    boolean ok = true;
+    Set<String> seen = new HashSet<>();
+    List<String> unique = new ArrayList<>();
+    for (String entry : entries) {
+      try {
+        Pattern.compile(entry);
+      } catch (PatternSyntaxException e) {
+        sink.add(key + ": '" + entry + "' is not a valid Java regular expression (" + e.getDescription()
+            + " near index " + e.getIndex() + "); fix the pattern, and note that entries are separated by commas, "
+            + "so a pattern cannot contain one");
+        ok = false;
+        continue;
+      }
+      if (seen.add(entry)) {
+        unique.add(entry);
+      } else {
+        warnings.add(key + ": '" + entry + "' is listed twice; Mirror uses it once (MirrorMaker 2 4.x rejects "
+            + "duplicates)");
+      }
+    }
+    return ok ? unique : null;
+  }
+
+  private @Nullable List<String> configPropertiesExclude(String key, String value, List<String> sink) {
+    Set<String> names = new LinkedHashSet<>();
+    boolean ok = true;
+    for (String entry : list(value)) {
+      if (LITERAL_PROPERTY.matcher(entry).matches()) {
+        names.add(entry.replace("\\", ""));
+        continue;
+      }
+      Pattern pattern;
+      try {
+        pattern = Pattern.compile(entry);
+      } catch (PatternSyntaxException e) {
+        sink.add(key + ": '" + entry + "' is not a valid Java regular expression (" + e.getDescription()
+            + " near index " + e.getIndex() + "); fix the pattern or list property names");
+        ok = false;
+        continue;
+      }
+      List<String> matched = KNOWN_TOPIC_CONFIGS.stream().filter(n -> pattern.matcher(n).matches())
+          .collect(Collectors.toList());
+      names.addAll(matched);
+      warnings.add(key + ": '" + entry + "' is a regular expression; Mirror excludes exact property names, so it "
+          + "stands for the " + matched.size() + " standard topic configs it matches: " + matched);
+    }
+    return ok ? List.copyOf(names) : null;
+  }
+
+  private static @Nullable Integer replicationFactor(String key, String value, List<String> sink) {
+    String trimmed = value.trim();
+    int rf;
+    try {
+      rf = Integer.parseInt(trimmed);
+    } catch (NumberFormatException e) {
+      sink.add(key + ": '" + value + "' is not an integer; use a replication factor >= 1, or -1 for the broker "
+          + "default");
+      return null;
+    }
+    if (rf == 0 || rf < -1 || rf > Short.MAX_VALUE) {
+      sink.add(key + ": '" + value + "' is out of range; use a replication factor from 1 to " + Short.MAX_VALUE
+          + ", or -1 for the broker default");
+      return null;
+    }
+    return rf;
+  }
+
+  private static @Nullable Long positiveLong(String key, String value, String unit, String example,
+      List<String> sink) {
+    long n;
+    try {
+      n = Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      sink.add(key + ": '" + value + "' is not a whole number of " + unit + "; use a positive number such as "
+          + example);
+      return null;
+    }
+    if (n <= 0) {
+      sink.add(key + ": '" + value + "' must be > 0; use a positive number of " + unit + " such as " + example);
+      return null;
+    }
+    return n;
+  }
+
+  private static @Nullable Boolean bool(String key, String value, List<String> sink) {
+    String trimmed = value.trim();
+    if (trimmed.equalsIgnoreCase("true")) {
+      return Boolean.TRUE;
+    }
+    if (trimmed.equalsIgnoreCase("false")) {
+      return Boolean.FALSE;
+    }
+    sink.add(key + ": '" + value + "' is not a boolean; use true or false");
+    return null;
+  }
+
+  private static @Nullable StartPosition startPosition(String key, String value, List<String> sink) {
+    String v = value.trim().toLowerCase(Locale.ROOT);
+    if (v.equals("earliest")) {
+      return StartPosition.EARLIEST;
+    }
+    if (v.equals("latest")) {
+      return StartPosition.LATEST;
+    }
+    sink.add(key + ": '" + value + "' is not supported; use earliest or latest, which Mirror applies as the "
+        + "start position of partitions it has no stored position for");
+    return null;
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // messages and helpers
+
+  private static String invalidClientValue(String key, String clientKey, String value, String rule) {
+    return key + ": " + shown(clientKey, value) + " is invalid for Kafka client setting '" + clientKey + "': " + rule
+        + "; fix the value or remove the key";
+  }
+
+  private static String ownedWarning(String key, String clientKey, String reason) {
+    return key + ": ignored; Mirror sets '" + clientKey + "' itself (" + reason + ")";
+  }
+
+  private static String clientIdWarning(String key) {
+    return key + ": ignored; Mirror names its clients itself (client.id 'mirror-<name>-<flow>-<role>')";
+  }
+
+  /** Quotes a value for a message, or hides it when the key holds a secret. */
+  private static String shown(String key, String value) {
+    return Checks.isSecretKey(key) ? "[hidden]" : "'" + value + "'";
+  }
+
+  /** Returns the longest alias {@code a} such that {@code key} starts with {@code a + suffix + "."}. */
+  private @Nullable String longestAliasPrefix(String key, String suffix) {
+    String best = null;
+    for (String alias : aliases) {
+      if (key.startsWith(alias + suffix + ".") && (best == null || alias.length() > best.length())) {
+        best = alias;
+      }
+    }
+    return best;
+  }
+
+  /** Returns the alias-like prefix of a key that would be a cluster key for an alias not in clusters, or null. */
+  private static @Nullable String foreignAlias(String key) {
+    for (int dot = key.indexOf('.'); dot > 0; dot = key.indexOf('.', dot + 1)) {
+      String prefix = key.substring(0, dot);
+      String rest = key.substring(dot + 1);
+      if (!LEGAL_ALIAS.matcher(prefix).matches()) {
+        return null;
+      }
+      boolean roleKey = false;
+      for (Role role : Role.values()) {
+        roleKey |= rest.startsWith(role.prefix());
+      }
+      if (roleKey || ClientKeys.isClientKey(rest)) {
+        return prefix;
+      }
+    }
+    return null;
+  }
+
+  private static Map<Role, Map<String, String>> roleMaps() {
+    Map<Role, Map<String, String>> m = new EnumMap<>(Role.class);
+    for (Role r : Role.values()) {
+      m.put(r, new TreeMap<>());
+    }
+    return m;
+  }
+
+  private static SortedSet<String> knownTopicConfigs() {
+    SortedSet<String> names = new TreeSet<>(FlowSpec.DEFAULT_CONFIG_PROPERTIES_EXCLUDE);
+    for (Field f : TopicConfig.class.getFields()) {
+      if (Modifier.isStatic(f.getModifiers()) && f.getType() == String.class && f.getName().endsWith("_CONFIG")) {
+        try {
+          names.add((String) f.get(null));
+        } catch (IllegalAccessException e) {
+          throw new IllegalStateException("cannot read " + f, e);
+        }
+      }
+    }
+    return Collections.unmodifiableSortedSet(names);
+  }
+
+  /** The keys of one cluster, sorted into shared properties and per-role overrides. */
+  private static final class ClusterBuild {
+    final String alias;
+    /** Client keys every role knows, from {@code A.<key>}. */
+    final Map<String, String> shared = new TreeMap<>();
+    final Map<String, String> sharedOrigin = new HashMap<>();
+    /** Client keys only some roles know, from {@code A.<key>}. */
+    final Map<Role, Map<String, String>> level = roleMaps();
+    final Map<String, String> levelOrigin = new HashMap<>();
+    /** {@code A.consumer.*}, {@code A.producer.*}, {@code A.admin.*}. */
+    final Map<Role, Map<String, String>> explicit = roleMaps();
+    String @Nullable [] autoOffsetReset;
+    @Nullable StartPosition autoOffsetResetPosition;
+    String @Nullable [] consumerAutoOffsetReset;
+    @Nullable StartPosition consumerAutoOffsetResetPosition;
+    final List<String> problems = new ArrayList<>();
+
+    ClusterBuild(String alias) {
+      this.alias = alias;
+    }
+
+    /** Returns the key that sets client property {@code x} for {@code role} clients of this cluster, or null. */
+    @Nullable String origin(Role role, String x, Map<String, String> fallbacks) {
+      if (explicit.get(role).containsKey(x)) {
+        return alias + "." + role.prefix() + x;
+      }
+      if (level.get(role).containsKey(x)) {
+        return levelOrigin.get(x);
+      }
+      if (shared.containsKey(x)) {
+        return sharedOrigin.get(x);
+      }
+      return fallbacks.containsKey(x) ? x : null;
+    }
+
+    Mm2Config.ClusterEntry entry(Map<String, String> fallbacks) {
+      Map<String, String> properties = new TreeMap<>(fallbacks);
+      properties.putAll(shared);
+      ClusterSpec.Builder b = ClusterSpec.builder(alias).properties(properties);
+      b.consumerOverrides(overrides(Role.CONSUMER));
+      b.producerOverrides(overrides(Role.PRODUCER));
+      b.adminOverrides(overrides(Role.ADMIN));
+      return new Mm2Config.ClusterEntry(b.build(), problems);
+    }
+
+    private Map<String, String> overrides(Role role) {
+      Map<String, String> m = new TreeMap<>(level.get(role));
+      m.putAll(explicit.get(role));
+      return m;
+    }
+  }
+}
