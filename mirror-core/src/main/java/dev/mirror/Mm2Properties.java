@@ -96,18 +96,33 @@ import org.slf4j.LoggerFactory;
  *       and an identity policy gets the flow's source as {@code source.cluster.alias}, as in MM2. A separator with
  *       characters that topic names cannot have (such as trailing whitespace) is a problem.</td></tr>
  *   <tr><td>{@code offset.storage.replication.factor}</td><td>
- *       {@link Mirror.Builder#internalTopicReplicationFactor(int)}: Mirror's positions topic replaces Connect's
- *       offsets topic. Default -1 (broker default), not MM2's 3. Top level only.</td></tr>
+ *       {@link Mirror.Builder#internalTopicReplicationFactor(int)}, the replication factor of all Mirror's own
+ *       topics: its positions topic replaces Connect's offsets topic. When absent, -1 (the broker default), not
+ *       MM2's 3. Top level only.</td></tr>
  *   <tr><td>{@code admin.timeout.ms}</td><td>{@link Mirror.Builder#operationTimeout}; default Mirror's 30
  *       seconds, not MM2's 60. Top level only.</td></tr>
+ *   <tr><td>{@code groups}, {@code groups.exclude}</td><td>{@link FlowSpec#groups()},
+ *       {@link FlowSpec#excludeGroups()}: regular expression lists, as for topics.</td></tr>
+ *   <tr><td>{@code emit.checkpoints.enabled}, {@code emit.checkpoints.interval.seconds},
+ *       {@code sync.group.offsets.enabled}</td><td>{@link FlowSpec#emitCheckpoints()},
+ *       {@link FlowSpec#checkpointInterval()} (when absent, Mirror's 5 seconds, not MM2's 60),
+ *       {@link FlowSpec#syncGroupOffsets()}. Mirror looks for new groups and syncs group offsets at each
+ *       checkpoint, so {@code refresh.groups.*} and {@code sync.group.offsets.interval.seconds} are warned as
+ *       not supported.</td></tr>
+ *   <tr><td>{@code emit.heartbeats.enabled}, {@code emit.heartbeats.interval.seconds},
+ *       {@code heartbeats.replication.enabled}</td><td>{@link FlowSpec#emitHeartbeats()},
+ *       {@link FlowSpec#heartbeatInterval()}, {@link FlowSpec#replicateHeartbeats()}.</td></tr>
+ *   <tr><td>{@code emit.offset-syncs.enabled}, {@code offset-syncs.topic.location}</td><td>
+ *       {@link FlowSpec#emitOffsetSyncs()}, {@link FlowSpec#offsetSyncsLocation()} ({@code source} or
+ *       {@code target}). When absent, Mirror's default <b>target</b> applies, not MM2's source, so the source
+ *       cluster can stay read-only.</td></tr>
  *   <tr><td>{@code checkpoints.topic.replication.factor}, {@code heartbeats.topic.replication.factor},
- *       {@code offset-syncs.topic.replication.factor}</td><td>Checked as replication factors, then warned as
- *       not used yet.</td></tr>
+ *       {@code offset-syncs.topic.replication.factor}</td><td>Checked as replication factors, then warned as not
+ *       used: Mirror creates all its own topics with {@code offset.storage.replication.factor}.</td></tr>
  *   <tr><td>{@code config.storage.replication.factor}, {@code status.storage.replication.factor}</td><td>Checked,
  *       then warned as not needed: Mirror has no Connect config or status topics.</td></tr>
- *   <tr><td>{@code tasks.max}, {@code groups}, {@code groups.exclude}, {@code emit.checkpoints.*},
- *       {@code emit.heartbeats.*}, {@code sync.group.offsets.*}, {@code refresh.groups.*},
- *       {@code offset-syncs.topic.location}, {@code sync.topic.acls.*}, {@code offset.lag.max}, other
+ *   <tr><td>{@code tasks.max}, {@code refresh.groups.*}, {@code sync.group.offsets.interval.seconds},
+ *       {@code sync.topic.acls.*}, {@code sync.topic.configs.interval.seconds}, {@code offset.lag.max}, other
  *       {@code replication.policy.*}, filter classes, top-level {@code config.providers*}, ...</td><td>Warning:
  *       not supported yet, ignored.</td></tr>
  *   <tr><td>Connect plumbing: converters, {@code offset/config/status.storage.*}, {@code group.id}, REST and
@@ -129,8 +144,8 @@ import org.slf4j.LoggerFactory;
  * (secrets are shown as {@code [hidden]}) and says what to write instead. Warnings are also logged once, at WARN,
  * when the configuration is parsed.
  *
- * <p>Features MM2 has that Mirror does not have yet (checkpoints, group offset sync, heartbeats, offset syncs,
- * ACL sync, periodic config sync) are off, whatever their MM2 defaults.
+ * <p>Features MM2 has that Mirror does not have yet (ACL sync, periodic topic config sync, custom filters) are
+ * off, whatever their MM2 defaults.
  *
  * <p>Instances are immutable and thread-safe.
  *

@@ -108,6 +108,17 @@ class FailoverIT {
         translated, false);
     assertThat(target).as("records a consumer resuming on the target receives").isEqualTo(source);
     cps.values().forEach(c -> assertThat(c.metadata()).isEqualTo("meta-" + c.upstreamOffset()));
+
+    // MirrorMaker 2's own client reads the same offsets from Mirror's checkpoints.
+    Map<TopicPartition, OffsetAndMetadata> expected = new HashMap<>();
+    cps.forEach((tp, c) -> expected.put(tp, c.offsetAndMetadata()));
+    try {
+      Map<TopicPartition, OffsetAndMetadata> mm2 = org.apache.kafka.connect.mirror.RemoteClusterUtils
+          .translateOffsets(new HashMap<>(backup.clientProperties()), "primary", group, Duration.ofSeconds(20));
+      assertThat(mm2).isEqualTo(expected);
+    } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
+      throw new AssertionError(e);
+    }
   }
 
   /** Values per partition from the given offsets on (source offsets or translated target offsets). */

@@ -15,7 +15,7 @@ final class Mm2Keys {
   enum Kind {
     /** An MM2 feature Mirror does not have yet. */
     UNSUPPORTED,
-    /** A setting of an MM2 topic Mirror does not write yet; the value is still checked. */
+    /** A replication factor of an MM2 topic that Mirror does not set separately; the value is still checked. */
     NOT_USED_YET,
     /** Connect plumbing that Mirror has no use for. */
     NOT_NEEDED,
@@ -48,10 +48,10 @@ final class Mm2Keys {
     }
   }
 
-  private static final String NO_CHECKPOINTS =
-      "Mirror does not emit checkpoints or sync consumer group offsets yet";
-  private static final String NO_HEARTBEATS = "Mirror does not emit heartbeats yet";
-  private static final String NO_OFFSET_SYNCS = "Mirror does not write offset syncs yet";
+  private static final String EACH_CHECKPOINT_GROUPS =
+      "Mirror looks for new groups at each checkpoint, every emit.checkpoints.interval.seconds";
+  private static final String ONE_INTERNAL_RF = "Mirror creates all its own topics with one replication factor, set "
+      + "by offset.storage.replication.factor";
   private static final String NO_ACLS = "Mirror does not copy topic ACLs yet";
   private static final String CONNECT_STORAGE = "Mirror has no Connect config or status topics";
   private static final String CONNECT_OFFSETS =
@@ -68,17 +68,12 @@ final class Mm2Keys {
 
   static {
     unsupported("tasks.max", "each Mirror flow copies all its partitions on one thread");
-    for (String k : Set.of("groups", "groups.exclude", "group.filter.class", "refresh.groups.enabled",
-        "refresh.groups.interval.seconds", "emit.checkpoints.enabled", "emit.checkpoints.interval.seconds",
-        "sync.group.offsets.enabled", "sync.group.offsets.interval.seconds")) {
-      unsupported(k, NO_CHECKPOINTS);
-    }
-    unsupported("emit.heartbeats.enabled", NO_HEARTBEATS);
-    unsupported("emit.heartbeats.interval.seconds", NO_HEARTBEATS);
-    unsupported("heartbeats.replication.enabled", "Mirror has no special handling of heartbeats topics yet");
-    for (String k : Set.of("offset-syncs.topic.location", "emit.offset-syncs.enabled", "offset.lag.max")) {
-      unsupported(k, NO_OFFSET_SYNCS);
-    }
+    unsupported("refresh.groups.enabled", EACH_CHECKPOINT_GROUPS);
+    unsupported("refresh.groups.interval.seconds", EACH_CHECKPOINT_GROUPS);
+    unsupported("sync.group.offsets.interval.seconds",
+        "Mirror syncs group offsets at each checkpoint, every emit.checkpoints.interval.seconds");
+    unsupported("group.filter.class", "use groups and groups.exclude");
+    unsupported("offset.lag.max", "Mirror decides itself when to write offset syncs");
     unsupported("sync.topic.acls.enabled", NO_ACLS);
     unsupported("sync.topic.acls.interval.seconds", NO_ACLS);
     unsupported("sync.topic.configs.interval.seconds",
@@ -99,9 +94,9 @@ final class Mm2Keys {
     unsupportedPrefix("replication.policy.", "Mirror reads only replication.policy.class, "
         + "replication.policy.separator and replication.policy.internal.topic.separator.enabled");
 
-    replicationFactor("checkpoints.topic.replication.factor", Kind.NOT_USED_YET, NO_CHECKPOINTS);
-    replicationFactor("heartbeats.topic.replication.factor", Kind.NOT_USED_YET, NO_HEARTBEATS);
-    replicationFactor("offset-syncs.topic.replication.factor", Kind.NOT_USED_YET, NO_OFFSET_SYNCS);
+    replicationFactor("checkpoints.topic.replication.factor", Kind.NOT_USED_YET, ONE_INTERNAL_RF);
+    replicationFactor("heartbeats.topic.replication.factor", Kind.NOT_USED_YET, ONE_INTERNAL_RF);
+    replicationFactor("offset-syncs.topic.replication.factor", Kind.NOT_USED_YET, ONE_INTERNAL_RF);
     replicationFactor("config.storage.replication.factor", Kind.NOT_NEEDED, CONNECT_STORAGE);
     replicationFactor("status.storage.replication.factor", Kind.NOT_NEEDED, CONNECT_STORAGE);
 

@@ -2,6 +2,7 @@ package dev.mirror.internal.mm2;
 
 import dev.mirror.ClusterSpec;
 import dev.mirror.FlowSpec;
+import dev.mirror.OffsetSyncsLocation;
 import dev.mirror.StartPosition;
 import dev.mirror.client.DefaultReplicationPolicy;
 import dev.mirror.client.IdentityReplicationPolicy;
@@ -60,6 +61,16 @@ public final class Mm2Parser {
   static final String REFRESH_TOPICS_INTERVAL_SECONDS = "refresh.topics.interval.seconds";
   static final String SYNC_TOPIC_CONFIGS_ENABLED = "sync.topic.configs.enabled";
   static final String CONFIG_PROPERTIES_EXCLUDE = "config.properties.exclude";
+  static final String GROUPS = "groups";
+  static final String GROUPS_EXCLUDE = "groups.exclude";
+  static final String EMIT_CHECKPOINTS_ENABLED = "emit.checkpoints.enabled";
+  static final String EMIT_CHECKPOINTS_INTERVAL_SECONDS = "emit.checkpoints.interval.seconds";
+  static final String SYNC_GROUP_OFFSETS_ENABLED = "sync.group.offsets.enabled";
+  static final String EMIT_HEARTBEATS_ENABLED = "emit.heartbeats.enabled";
+  static final String EMIT_HEARTBEATS_INTERVAL_SECONDS = "emit.heartbeats.interval.seconds";
+  static final String HEARTBEATS_REPLICATION_ENABLED = "heartbeats.replication.enabled";
+  static final String EMIT_OFFSET_SYNCS_ENABLED = "emit.offset-syncs.enabled";
+  static final String OFFSET_SYNCS_TOPIC_LOCATION = "offset-syncs.topic.location";
   static final String OFFSET_STORAGE_REPLICATION_FACTOR = "offset.storage.replication.factor";
   static final String ADMIN_TIMEOUT_MS = "admin.timeout.ms";
   static final String AUTO_OFFSET_RESET = "auto.offset.reset";
@@ -73,7 +84,10 @@ public final class Mm2Parser {
 
   /** Flow settings Mirror acts on, at the top level and per flow (policy keys are handled apart). */
   private static final Set<String> FLOW_SETTINGS = Set.of(TOPICS, TOPICS_EXCLUDE, REPLICATION_FACTOR,
-      REFRESH_TOPICS_ENABLED, REFRESH_TOPICS_INTERVAL_SECONDS, SYNC_TOPIC_CONFIGS_ENABLED, CONFIG_PROPERTIES_EXCLUDE);
+      REFRESH_TOPICS_ENABLED, REFRESH_TOPICS_INTERVAL_SECONDS, SYNC_TOPIC_CONFIGS_ENABLED, CONFIG_PROPERTIES_EXCLUDE,
+      GROUPS, GROUPS_EXCLUDE, EMIT_CHECKPOINTS_ENABLED, EMIT_CHECKPOINTS_INTERVAL_SECONDS, SYNC_GROUP_OFFSETS_ENABLED,
+      EMIT_HEARTBEATS_ENABLED, EMIT_HEARTBEATS_INTERVAL_SECONDS, HEARTBEATS_REPLICATION_ENABLED,
+      EMIT_OFFSET_SYNCS_ENABLED, OFFSET_SYNCS_TOPIC_LOCATION);
 
   private static final Pattern LIST_SEPARATOR = Pattern.compile("\\s*,\\s*");
   private static final Pattern LEGAL_ALIAS = Pattern.compile("[a-zA-Z0-9._-]{1,100}");
@@ -735,6 +749,36 @@ public final class Mm2Parser {
       case CONFIG_PROPERTIES_EXCLUDE:
         b.configPropertiesExclude((List<String>) value);
         break;
+      case GROUPS:
+        b.groups((List<String>) value);
+        break;
+      case GROUPS_EXCLUDE:
+        b.excludeGroups((List<String>) value);
+        break;
+      case EMIT_CHECKPOINTS_ENABLED:
+        b.emitCheckpoints((Boolean) value);
+        break;
+      case EMIT_CHECKPOINTS_INTERVAL_SECONDS:
+        b.checkpointInterval((Duration) value);
+        break;
+      case SYNC_GROUP_OFFSETS_ENABLED:
+        b.syncGroupOffsets((Boolean) value);
+        break;
+      case EMIT_HEARTBEATS_ENABLED:
+        b.emitHeartbeats((Boolean) value);
+        break;
+      case EMIT_HEARTBEATS_INTERVAL_SECONDS:
+        b.heartbeatInterval((Duration) value);
+        break;
+      case HEARTBEATS_REPLICATION_ENABLED:
+        b.replicateHeartbeats((Boolean) value);
+        break;
+      case EMIT_OFFSET_SYNCS_ENABLED:
+        b.emitOffsetSyncs((Boolean) value);
+        break;
+      case OFFSET_SYNCS_TOPIC_LOCATION:
+        b.offsetSyncsLocation((OffsetSyncsLocation) value);
+        break;
       default:
         throw new IllegalArgumentException("not a flow setting: " + setting);
     }
@@ -776,15 +820,26 @@ public final class Mm2Parser {
     switch (setting) {
       case TOPICS:
       case TOPICS_EXCLUDE:
+      case GROUPS:
+      case GROUPS_EXCLUDE:
         return regexList(key, value, sink);
       case REPLICATION_FACTOR:
         return replicationFactor(key, value, sink);
       case REFRESH_TOPICS_ENABLED:
       case SYNC_TOPIC_CONFIGS_ENABLED:
+      case EMIT_CHECKPOINTS_ENABLED:
+      case SYNC_GROUP_OFFSETS_ENABLED:
+      case EMIT_HEARTBEATS_ENABLED:
+      case HEARTBEATS_REPLICATION_ENABLED:
+      case EMIT_OFFSET_SYNCS_ENABLED:
         return bool(key, value, sink);
       case REFRESH_TOPICS_INTERVAL_SECONDS:
-        Long seconds = positiveLong(key, value, "seconds", "600", sink);
+      case EMIT_CHECKPOINTS_INTERVAL_SECONDS:
+      case EMIT_HEARTBEATS_INTERVAL_SECONDS:
+        Long seconds = positiveLong(key, value, "seconds", "60", sink);
         return seconds == null ? null : Duration.ofSeconds(seconds);
+      case OFFSET_SYNCS_TOPIC_LOCATION:
+        return offsetSyncsLocation(key, value, sink);
       case CONFIG_PROPERTIES_EXCLUDE:
         return configPropertiesExclude(key, value, sink);
       default:
@@ -893,6 +948,18 @@ public final class Mm2Parser {
       return Boolean.FALSE;
     }
     sink.add(key + ": '" + value + "' is not a boolean; use true or false");
+    return null;
+  }
+
+  private static @Nullable OffsetSyncsLocation offsetSyncsLocation(String key, String value, List<String> sink) {
+    String v = value.trim().toLowerCase(Locale.ROOT);
+    if (v.equals("source")) {
+      return OffsetSyncsLocation.SOURCE;
+    }
+    if (v.equals("target")) {
+      return OffsetSyncsLocation.TARGET;
+    }
+    sink.add(key + ": '" + value + "' is not a location; use source or target");
     return null;
   }
 
