@@ -81,17 +81,15 @@ class Mm2PropertiesTest {
   // the typical file, precedence, defaults, lists
 
   @Test
-  void load_typicalFileFromCompatDoc_buildsFlowAndWarnsAboutUnsupportedKeys() throws IOException {
+  void load_typicalFileFromCompatDoc_buildsFlowAndWarnsAboutIgnoredKeys() throws IOException {
     Mm2Properties props = Mm2Properties.load(write(TYPICAL_FILE));
 
     assertThat(props.problems()).isEmpty();
     assertThat(props.warnings()).containsExactly(
         "A.consumer.isolation.level: ignored; Mirror sets 'isolation.level' itself (Mirror always reads "
             + "read_committed, so aborted records are never copied)",
-        "checkpoints.topic.replication.factor: not used yet, ignored; Mirror does not emit checkpoints or sync "
-            + "consumer group offsets yet",
-        "sync.group.offsets.enabled: not supported yet, ignored; Mirror does not emit checkpoints or sync consumer "
-            + "group offsets yet");
+        "checkpoints.topic.replication.factor: not used yet, ignored; Mirror creates all its own topics with one "
+            + "replication factor, set by offset.storage.replication.factor");
     withMirror(props, mirror -> {
       assertThat(mirror.name()).isEqualTo("mm2");
       FlowSpec flow = onlyFlow(mirror);
@@ -99,6 +97,7 @@ class Mm2PropertiesTest {
       assertThat(patterns(flow.topics())).containsExactly("orders.*", "payments");
       assertThat(patterns(flow.excludeTopics())).isEqualTo(FlowSpec.DEFAULT_EXCLUDE_TOPICS);
       assertThat(flow.replicationFactor()).isEqualTo(3);
+      assertThat(flow.syncGroupOffsets()).isTrue();
       assertThat(mirror.clusters().get("A").properties()).isEqualTo(Map.of("bootstrap.servers", "a1:9092"));
       assertThat(mirror.clusters().get("A").consumerOverrides()).isEmpty();
       assertThat(mirror.clusters().get("B").producerOverrides()).isEqualTo(Map.of("compression.type", "lz4"));
@@ -128,18 +127,21 @@ class Mm2PropertiesTest {
         "")));
 
     assertThat(props.problems()).isEmpty();
+    String oneRf = ": not used yet, ignored; Mirror creates all its own topics with one replication factor, set by "
+        + "offset.storage.replication.factor";
     assertThat(props.warnings()).containsExactly(
-        "checkpoints.topic.replication.factor: not used yet, ignored; Mirror does not emit checkpoints or sync "
-            + "consumer group offsets yet",
+        "checkpoints.topic.replication.factor" + oneRf,
         "config.storage.replication.factor: not needed, ignored; Mirror has no Connect config or status topics",
-        "emit.heartbeats.interval.seconds: not supported yet, ignored; Mirror does not emit heartbeats yet",
-        "heartbeats.topic.replication.factor: not used yet, ignored; Mirror does not emit heartbeats yet",
-        "offset-syncs.topic.replication.factor: not used yet, ignored; Mirror does not write offset syncs yet",
+        "heartbeats.topic.replication.factor" + oneRf,
+        "offset-syncs.topic.replication.factor" + oneRf,
         "status.storage.replication.factor: not needed, ignored; Mirror has no Connect config or status topics",
         "sync.topic.acls.enabled: not supported yet, ignored; Mirror does not copy topic ACLs yet");
     withMirror(props, mirror -> {
       assertThat(mirror.flows()).extracting(FlowSpec::id).containsExactly("A->B", "B->A");
-      assertThat(mirror.flows()).allSatisfy(f -> assertThat(f.replicationFactor()).isEqualTo(1));
+      assertThat(mirror.flows()).allSatisfy(f -> {
+        assertThat(f.replicationFactor()).isEqualTo(1);
+        assertThat(f.heartbeatInterval()).isEqualTo(Duration.ofSeconds(5));
+      });
     });
   }
 
@@ -184,6 +186,40 @@ class Mm2PropertiesTest {
   }
 
   @Test
+  void parse_checkpointHeartbeatAndOffsetSyncKeys_configureFlow() {
+    Mm2Properties props = parse(
+        "groups", "app-.*, billing",
+        "A->B.groups.exclude", "app-test.*",
+        "emit.checkpoints.enabled", "true",
+        "A->B.emit.checkpoints.interval.seconds", "30",
+        "sync.group.offsets.enabled", "true",
+        "emit.heartbeats.enabled", "false",
+        "emit.heartbeats.interval.seconds", "2",
+        "heartbeats.replication.enabled", "false",
+        "emit.offset-syncs.enabled", "true",
+        "A->B.offset-syncs.topic.location", "source",
+        "sync.group.offsets.interval.seconds", "10");
+
+    assertThat(props.warnings()).containsExactly("sync.group.offsets.interval.seconds: not supported yet, ignored; "
+        + "Mirror syncs group offsets at each checkpoint, every emit.checkpoints.interval.seconds");
+    withMirror(props, mirror -> {
+      FlowSpec flow = onlyFlow(mirror);
+      assertThat(patterns(flow.groups())).containsExactly("app-.*", "billing");
+      assertThat(patterns(flow.excludeGroups())).containsExactly("app-test.*");
+      assertThat(flow.emitCheckpoints()).isTrue();
+      assertThat(flow.checkpointInterval()).isEqualTo(Duration.ofSeconds(30));
+      assertThat(flow.syncGroupOffsets()).isTrue();
+      assertThat(flow.emitHeartbeats()).isFalse();
+      assertThat(flow.heartbeatInterval()).isEqualTo(Duration.ofSeconds(2));
+      assertThat(flow.replicateHeartbeats()).isFalse();
+      assertThat(flow.emitOffsetSyncs()).isTrue();
+      assertThat(flow.offsetSyncsLocation()).isEqualTo(OffsetSyncsLocation.SOURCE);
+    });
+    assertThat(parse("offset-syncs.topic.location", "remote").problems())
+        .containsExactly("offset-syncs.topic.location: 'remote' is not a location; use source or target");
+  }
+
+  @Test
   void parse_settingsAbsent_useMirrorDefaultsNotMm2Defaults() {
     withMirror(parse(), mirror -> {
       FlowSpec flow = onlyFlow(mirror);
@@ -191,6 +227,8 @@ class Mm2PropertiesTest {
       assertThat(flow.topicRefreshInterval()).isEqualTo(FlowSpec.DEFAULT_TOPIC_REFRESH_INTERVAL);
       assertThat(patterns(flow.topics())).isEqualTo(FlowSpec.DEFAULT_TOPICS);
       assertThat(flow.startPosition()).isEqualTo(StartPosition.EARLIEST);
+      assertThat(flow.offsetSyncsLocation()).isEqualTo(OffsetSyncsLocation.TARGET);
+      assertThat(flow.checkpointInterval()).isEqualTo(FlowSpec.DEFAULT_CHECKPOINT_INTERVAL);
       assertThat(mirror.name()).isEqualTo(Mm2Properties.DEFAULT_NAME);
       assertThat(mirror.toBuilder()).isNotNull();
     });
@@ -400,10 +438,10 @@ class Mm2PropertiesTest {
             + "broker default",
         "offset.storage.replication.factor: '-2' is out of range; use a replication factor from 1 to 32767, or -1 "
             + "for the broker default",
-        "refresh.topics.interval.seconds: '0' must be > 0; use a positive number of seconds such as 600",
+        "refresh.topics.interval.seconds: '0' must be > 0; use a positive number of seconds such as 60",
         "replication.factor: 'three' is not an integer; use a replication factor >= 1, or -1 for the broker default",
         "A->B.refresh.topics.interval.seconds: 'soon' is not a whole number of seconds; use a positive number such "
-            + "as 600",
+            + "as 60",
         "A->B.replication.factor: '0' is out of range; use a replication factor from 1 to 32767, or -1 for the "
             + "broker default");
   }
@@ -471,22 +509,23 @@ class Mm2PropertiesTest {
   void warnings_unsupportedAndConnectKeys_namedWithReason() {
     Mm2Properties props = parse(
         "tasks.max", "4",
-        "A->B.emit.heartbeats.enabled", "false",
+        "A->B.sync.topic.acls.enabled", "false",
         "key.converter", "org.apache.kafka.connect.converters.ByteArrayConverter",
         "config.storage.replication.factor", "3",
         "topics.blacklist", "tmp.*",
-        "groups", ".*");
+        "refresh.groups.interval.seconds", "600");
 
     assertThat(props.problems()).isEmpty();
     assertThat(props.warnings()).containsExactly(
         "config.storage.replication.factor: not needed, ignored; Mirror has no Connect config or status topics",
-        "groups: not supported yet, ignored; Mirror does not emit checkpoints or sync consumer group offsets yet",
         "key.converter: not needed, ignored; Mirror copies record bytes unchanged, as MirrorMaker 2 does with its "
             + "ByteArrayConverter",
+        "refresh.groups.interval.seconds: not supported yet, ignored; Mirror looks for new groups at each "
+            + "checkpoint, every emit.checkpoints.interval.seconds",
         "tasks.max: not supported yet, ignored; each Mirror flow copies all its partitions on one thread",
         "topics.blacklist: removed in Kafka 4.0 and ignored (MirrorMaker 2 4.x ignores it too); use 'topics.exclude' "
             + "instead",
-        "A->B.emit.heartbeats.enabled: not supported yet, ignored; Mirror does not emit heartbeats yet");
+        "A->B.sync.topic.acls.enabled: not supported yet, ignored; Mirror does not copy topic ACLs yet");
   }
 
   @Test
