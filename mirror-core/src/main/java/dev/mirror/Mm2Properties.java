@@ -53,7 +53,8 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>{@code clusters}</td><td>Required list of aliases; each becomes a {@link ClusterSpec} when an enabled
  *       flow uses it. Duplicates and illegal aliases are problems.</td></tr>
  *   <tr><td>{@code name} (Mirror only)</td><td>{@link Mirror.Builder#name(String)}; default {@value #DEFAULT_NAME}.
- *       It names Mirror's positions topic on each target, so keep it stable. MM2 has no such key.</td></tr>
+ *       It is part of the name of the topic where Mirror keeps its positions on each target, so keep it stable.
+ *       MM2 has no such key.</td></tr>
  *   <tr><td>{@code <S>-><T>.enabled}</td><td>A flow {@code S->T} exists only when true. An alias not in
  *       {@code clusters} is a problem; a flow from a cluster to itself is ignored with a warning.</td></tr>
  *   <tr><td>{@code <A>.bootstrap.servers}</td><td>Required for every cluster an enabled flow uses.</td></tr>
@@ -186,7 +187,8 @@ public final class Mm2Properties {
    *
    * @param file the file
    * @return the configuration, with its {@linkplain #problems() problems} and {@linkplain #warnings() warnings}
-   * @throws UncheckedIOException if the file cannot be read; the message names it
+   * @throws UncheckedIOException if the file cannot be read or has a malformed {@code \\uXXXX} escape; the
+   *     message names the file
    */
   public static Mm2Properties load(Path file) {
     Objects.requireNonNull(file, "file");

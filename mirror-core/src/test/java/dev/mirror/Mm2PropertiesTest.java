@@ -345,6 +345,21 @@ class Mm2PropertiesTest {
   }
 
   @Test
+  void parse_aliasNamedLikeConnectPrefix_keepsItsClientKeys() {
+    Mm2Properties props = Mm2Properties.parse(Map.of(
+        "clusters", "rest, worker",
+        "rest.bootstrap.servers", "127.0.0.1:9001",
+        "worker.bootstrap.servers", "127.0.0.1:9002",
+        "rest->worker.enabled", "true",
+        "rest.listeners", "http://:8083"));
+
+    assertThat(props.warnings()).containsExactly(
+        "rest.listeners: not needed, ignored; Mirror has no Connect REST API");
+    withMirror(props, mirror -> assertThat(mirror.clusters().get("worker").properties())
+        .isEqualTo(Map.of("bootstrap.servers", "127.0.0.1:9002")));
+  }
+
+  @Test
   void parse_autoOffsetReset_becomesStartPosition() {
     withMirror(parse("A.consumer.auto.offset.reset", "latest"), mirror ->
         assertThat(onlyFlow(mirror).startPosition()).isEqualTo(StartPosition.LATEST));

@@ -35,9 +35,8 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@code --clusters A B ...} runs only the flows whose <em>target</em> is listed, as MM2's option does, so
  *       each data centre can run the flows into its own clusters.
  *   <li>The file is read by {@link Mm2Properties}, which documents every key. The Mirror is named by the
- *       optional {@code name} key, default {@value Mm2Properties#DEFAULT_NAME}; the name is part of the positions
- *       topic on each target, so keep it when restarting, and give runners that share a target cluster but run
- *       different flows different names.
+ *       optional {@code name} key, default {@value Mm2Properties#DEFAULT_NAME}; the name is part of the topic
+ *       where Mirror keeps its positions on each target, so keep it when restarting.
  *   <li>Each configuration warning is printed to standard error as {@code warning: ...}. If the file has
  *       problems, they are printed to standard error and the process exits with {@value #EXIT_CONFIG} before
  *       contacting any broker.
@@ -55,6 +54,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>{@link #run(String[], PrintStream, PrintStream, CountDownLatch)} does the same work without exiting the
  * JVM, for tests and for hosts that embed the runner.
+ *
+ * <p>This class has only static methods and no shared state; {@link #run} may be called from several threads,
+ * each with its own Mirror.
  */
 public final class MirrorRunner {
   /** Exit code after a clean stop. */

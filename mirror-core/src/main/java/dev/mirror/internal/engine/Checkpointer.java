@@ -1,5 +1,8 @@
 package dev.mirror.internal.engine;
 
+import dev.mirror.client.internal.OffsetIndex;
+import dev.mirror.client.internal.StateCodec;
+
 import dev.mirror.FlowSpec;
 import dev.mirror.MirrorException;
 import dev.mirror.client.Checkpoint;

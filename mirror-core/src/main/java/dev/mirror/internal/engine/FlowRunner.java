@@ -330,6 +330,7 @@ final class FlowRunner {
         if (checkpointer != null && now >= nextCheckpoint) {
           step = "checkpointing consumer groups of source cluster '" + source.alias() + "'";
           worker.commitPositions(syncs);
+          worker.storeProgress(config.clock().millis());
           checkpointer.checkpoint(sourceAdmin, targetAdmin, producer, mappings, worker.index(),
               config.clock().millis());
           stats.groups = checkpointer.groups();

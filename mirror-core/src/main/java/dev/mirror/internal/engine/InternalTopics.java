@@ -18,7 +18,7 @@ public final class InternalTopics {
    * resumes and its exact offset mapping: {@code __mirror-state.<mirror>.<source>}.
    */
   public static String state(String mirrorName, String sourceAlias) {
-    return PREFIX + "-state." + mirrorName + "." + sourceAlias;
+    return dev.mirror.client.internal.StateCodec.topicName(mirrorName, sourceAlias);
   }
 
   /** Returns whether a topic is one of Mirror's own. */

@@ -1,5 +1,8 @@
 package dev.mirror.internal.engine;
 
+import dev.mirror.client.internal.OffsetIndex;
+import dev.mirror.client.internal.StateCodec;
+
 import dev.mirror.MirrorException;
 import dev.mirror.StartPosition;
 import java.time.Clock;
@@ -430,6 +433,19 @@ final class ReplicationWorker {
     producer.flush();
     commitPositions(syncs);
     producer.flush();
+  }
+
+  /**
+   * Stores, per partition, how far replication got and where the source ended at the last fetch, so a
+   * failover report can say how many records had not been replicated.
+   */
+  void storeProgress(long nowMillis) {
+    for (PartitionState s : states.values()) {
+      java.util.OptionalLong lag = consumer.currentLag(s.source);
+      long sourceEnd = lag.isPresent() ? consumer.position(s.source) + lag.getAsLong() : -1;
+      StateCodec.Progress progress = new StateCodec.Progress(s.ackedNext, sourceEnd, nowMillis);
+      producer.send(store.progress(s.source, progress), this::onStateAck);
+    }
   }
 
   /** Returns the source end offsets of the replicated partitions minus their positions: records behind. */

@@ -1,6 +1,8 @@
 package dev.mirror.internal.engine;
 
-import java.nio.ByteBuffer;
+import dev.mirror.client.internal.OffsetIndex;
+import dev.mirror.client.internal.StateCodec;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -107,7 +109,7 @@ final class StateStore {
           return;
         }
         positions.put(key.partition(), StateCodec.decodeOffsetValue(r.value()));
-        targetNext.put(key.partition(), decodeTargetNext(r.value()));
+        targetNext.put(key.partition(), StateCodec.decodeTargetNext(r.value()));
       } else if (key.type() == StateCodec.SEGMENT) {
         TreeMap<Long, Long> m = segments.computeIfAbsent(key.partition(), k -> new TreeMap<>());
         if (r.value() == null) {
@@ -133,11 +135,6 @@ final class StateStore {
     return new Restored(positions, index);
   }
 
-  private static long decodeTargetNext(byte[] value) {
-    ByteBuffer b = ByteBuffer.wrap(value);
-    return value.length >= 18 ? b.getLong(10) : -1;
-  }
-
   private int partitionOf(byte[] positionKey) {
     return Utils.toPositive(Utils.murmur2(positionKey)) % partitions;
   }
@@ -145,8 +142,14 @@ final class StateStore {
   /** Returns the record storing that replication of {@code source} resumes at {@code nextOffset}. */
   ProducerRecord<byte[], byte[]> position(TopicPartition source, long nextOffset, long targetNext) {
     byte[] key = StateCodec.positionKey(source);
-    byte[] value = ByteBuffer.allocate(18).putShort((short) 0).putLong(nextOffset).putLong(targetNext).array();
-    return new ProducerRecord<>(topic, partitionOf(key), key, value);
+    return new ProducerRecord<>(topic, partitionOf(key), key, StateCodec.positionValue(nextOffset, targetNext));
+  }
+
+  /** Returns the record storing how far behind the source replication of {@code source} is. */
+  ProducerRecord<byte[], byte[]> progress(TopicPartition source, StateCodec.Progress progress) {
+    byte[] key = StateCodec.progressKey(source);
+    return new ProducerRecord<>(topic, partitionOf(StateCodec.positionKey(source)), key,
+        StateCodec.progressValue(progress));
   }
 
   /** Returns the record storing that source offset {@code sourceStart} was written at {@code targetStart}. */

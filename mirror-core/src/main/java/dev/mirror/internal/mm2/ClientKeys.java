@@ -61,7 +61,8 @@ final class ClientKeys {
       ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, "Mirror copies raw bytes",
       ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, "Mirror copies raw bytes",
       ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "Mirror needs idempotence to keep order without duplicates",
-      ProducerConfig.ACKS_CONFIG, "Mirror uses acks=all and stores a position only after all in-sync replicas have the data",
+      ProducerConfig.ACKS_CONFIG,
+          "Mirror uses acks=all and stores a position only after all in-sync replicas have the data",
       ProducerConfig.TRANSACTIONAL_ID_CONFIG, "Mirror manages transactions itself");
 
   private static final Map<Role, Set<String>> NAMES = new EnumMap<>(Map.of(

@@ -55,7 +55,7 @@ final class Mm2Keys {
   private static final String NO_ACLS = "Mirror does not copy topic ACLs yet";
   private static final String CONNECT_STORAGE = "Mirror has no Connect config or status topics";
   private static final String CONNECT_OFFSETS =
-      "Mirror keeps its positions in its own __mirror-positions topic (set its replication factor with "
+      "Mirror keeps its positions in its own topic on the target (set its replication factor with "
       + "offset.storage.replication.factor)";
   private static final String CONVERTERS =
       "Mirror copies record bytes unchanged, as MirrorMaker 2 does with its ByteArrayConverter";

@@ -44,7 +44,7 @@ import org.jspecify.annotations.Nullable;
  * entries are split on commas with the surrounding whitespace removed. Strings that become Kafka client settings
  * are passed unchanged (kafka-clients trims them itself).
  *
- * <p>Not thread-safe; use each instance for one parse.
+ * <p>Thread-safe: {@link #parse} works on its own private state.
  */
 public final class Mm2Parser {
 
@@ -212,8 +212,14 @@ public final class Mm2Parser {
   private void key(String key, String value) {
     if (key.contains("->")) {
       flowKey(key, value);
+      return;
+    }
+    String alias = longestAliasPrefix(key, "");
+    // A client key of a listed alias wins over the top-level prefixes, so that an alias such as 'rest' or
+    // 'worker' keeps 'rest.bootstrap.servers'; top-level keys such as 'topics.exclude' still win over 'topics'.
+    if (alias != null && isClusterKeyRest(key.substring(alias.length() + 1))) {
+      clusterKey(clusters.get(alias), key, key.substring(alias.length() + 1), value);
     } else if (!topLevelKey(key, value)) {
-      String alias = longestAliasPrefix(key, "");
       if (alias != null) {
         clusterKey(clusters.get(alias), key, key.substring(alias.length() + 1), value);
       } else {
@@ -308,8 +314,8 @@ public final class Mm2Parser {
       return;
     }
     if (rest.equals(OFFSET_STORAGE_REPLICATION_FACTOR)) {
-      warnings.add(key + ": ignored; Mirror's positions topics have one replication factor for every cluster; set "
-          + "it with the top-level '" + OFFSET_STORAGE_REPLICATION_FACTOR + "'");
+      warnings.add(key + ": ignored; Mirror's own topics have one replication factor for every cluster; set it "
+          + "with the top-level '" + OFFSET_STORAGE_REPLICATION_FACTOR + "'");
       return;
     }
     // A.group.id is a consumer key too, but in MM2 it names the Connect worker group of the herders targeting A.
@@ -637,9 +643,10 @@ public final class Mm2Parser {
       if (!isHigh) {
         String shadow = shadowingKey(role, x);
         if (shadow != null) {
+          String override = id + "." + (role == Role.PRODUCER ? "target." : "source.") + role.prefix() + x;
           warnings.add(key + ": ignored; '" + shadow + "' sets it for the cluster, and MirrorMaker 2 gives cluster "
-              + "settings precedence over flow settings" + (role == Role.ADMIN ? "" : "; use '" + id + "."
-              + (role == Role.PRODUCER ? "target." : "source.") + role.prefix() + x + "' to override it for this flow"));
+              + "settings precedence over flow settings"
+              + (role == Role.ADMIN ? "" : "; use '" + override + "' to override it for this flow"));
           return;
         }
       }
@@ -808,7 +815,8 @@ public final class Mm2Parser {
     }
     boolean whitespace = !separator.equals(separator.strip());
     sink.add(key + ": '" + separator + "' has characters that are not legal in topic names; use only "
-        + "[a-zA-Z0-9._-]" + (whitespace ? " (java.util.Properties keeps trailing whitespace in values: remove it)" : ""));
+        + "[a-zA-Z0-9._-]"
+        + (whitespace ? " (java.util.Properties keeps trailing whitespace in values: remove it)" : ""));
     return false;
   }
 
@@ -1008,6 +1016,16 @@ public final class Mm2Parser {
     return best;
   }
 
+  /** Returns whether {@code rest} of {@code <alias>.<rest>} is a client setting or a role override. */
+  private static boolean isClusterKeyRest(String rest) {
+    for (Role role : Role.values()) {
+      if (rest.startsWith(role.prefix())) {
+        return true;
+      }
+    }
+    return ClientKeys.isClientKey(rest);
+  }
+
   /** Returns the alias-like prefix of a key that would be a cluster key for an alias not in clusters, or null. */
   private static @Nullable String foreignAlias(String key) {
     for (int dot = key.indexOf('.'); dot > 0; dot = key.indexOf('.', dot + 1)) {
@@ -1016,11 +1034,7 @@ public final class Mm2Parser {
       if (!LEGAL_ALIAS.matcher(prefix).matches()) {
         return null;
       }
-      boolean roleKey = false;
-      for (Role role : Role.values()) {
-        roleKey |= rest.startsWith(role.prefix());
-      }
-      if (roleKey || ClientKeys.isClientKey(rest)) {
+      if (isClusterKeyRest(rest)) {
         return prefix;
       }
     }

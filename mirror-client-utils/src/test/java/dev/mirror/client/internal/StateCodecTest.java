@@ -1,4 +1,4 @@
-package dev.mirror.internal.engine;
+package dev.mirror.client.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.mirror.internal.engine;
+package dev.mirror.client.internal;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -10,9 +10,10 @@ import org.apache.kafka.common.TopicPartition;
  * The exact source-to-target offset mapping of a flow's partitions, as runs ("segments") in which offsets
  * advance one to one. A segment starts wherever the source skips offsets (compaction, transaction markers,
  * aborted records) and wherever a new producer session starts writing, so its size grows with gaps, not
- * with records. Used on the flow's own thread only.
+ * with records. Shared by the engine (which builds it from what the target acknowledged) and by failover reports
+ * (which rebuild it from the state topic). Not thread-safe.
  */
-final class OffsetIndex {
+public final class OffsetIndex {
 
   private static final class PartitionMap {
     final TreeMap<Long, Long> segments = new TreeMap<>();
@@ -28,14 +29,14 @@ final class OffsetIndex {
    * Records that the source record at {@code sourceStart} was written at {@code targetStart}. A segment
    * replaces any segment at or after its start: records copied again after a restart win.
    */
-  void addSegment(TopicPartition tp, long sourceStart, long targetStart) {
+  public void addSegment(TopicPartition tp, long sourceStart, long targetStart) {
     PartitionMap m = maps.computeIfAbsent(tp, k -> new PartitionMap());
     m.segments.tailMap(sourceStart, true).clear();
     m.segments.put(sourceStart, targetStart);
   }
 
   /** Records how far replication of a partition got. */
-  void advance(TopicPartition tp, long replicatedUpTo, long targetNext) {
+  public void advance(TopicPartition tp, long replicatedUpTo, long targetNext) {
     PartitionMap m = maps.computeIfAbsent(tp, k -> new PartitionMap());
     if (replicatedUpTo > m.replicatedUpTo) {
       m.replicatedUpTo = replicatedUpTo;
@@ -46,7 +47,7 @@ final class OffsetIndex {
   }
 
   /** Forgets segments at or after {@code from}; they will be derived again when those records are copied. */
-  void truncate(TopicPartition tp, long from) {
+  public void truncate(TopicPartition tp, long from) {
     PartitionMap m = maps.get(tp);
     if (m != null) {
       m.segments.tailMap(from, true).clear();
@@ -54,13 +55,13 @@ final class OffsetIndex {
   }
 
   /** Returns how far replication of a partition got, or -1. */
-  long replicatedUpTo(TopicPartition tp) {
+  public long replicatedUpTo(TopicPartition tp) {
     PartitionMap m = maps.get(tp);
     return m == null ? -1 : m.replicatedUpTo;
   }
 
   /** Returns the number of segments of a partition. */
-  int segments(TopicPartition tp) {
+  public int segments(TopicPartition tp) {
     PartitionMap m = maps.get(tp);
     return m == null ? 0 : m.segments.size();
   }
@@ -70,7 +71,7 @@ final class OffsetIndex {
    * copied record at or after {@code sourceOffset}, or, when every copied record is before it, the target
    * offset the next copied record will get. Empty when nothing of the partition was copied yet.
    */
-  OptionalLong translate(TopicPartition tp, long sourceOffset) {
+  public OptionalLong translate(TopicPartition tp, long sourceOffset) {
     PartitionMap m = maps.get(tp);
     if (m == null || m.segments.isEmpty() || m.targetNext < 0) {
       return OptionalLong.empty();
