@@ -510,10 +510,11 @@ class Mm2PropertiesTest {
 
   @Test
   void warnings_unknownKeys_namedAndIgnored() {
-    Mm2Properties props = parse("foo.bar", "1", "A->B.frobnicate", "x", "A.frobnicate", "y");
+    Mm2Properties props = parse("foo.bar", "1", "A->B.frobnicate", "x", "A.frobnicate", "y", "A->B", "true");
 
     assertThat(props.problems()).isEmpty();
     assertThat(props.warnings()).containsExactly(
+        "unknown key 'A->B' ignored; flow keys look like 'A->B.enabled'",
         "unknown key 'A.frobnicate' ignored; cluster keys are Kafka client settings (use 'A.consumer.frobnicate' "
             + "to pass a plugin setting to one client role)",
         "unknown key 'foo.bar' ignored",

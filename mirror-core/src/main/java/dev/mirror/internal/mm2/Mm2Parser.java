@@ -438,6 +438,10 @@ public final class Mm2Parser {
     if (!aliases.contains(target)) {
       unknown.add("target cluster '" + target + "'");
     }
+    if (unknown.isEmpty()) { // e.g. 'A->B' without a setting after it
+      warnings.add("unknown key '" + key + "' ignored; flow keys look like '" + source + "->" + target + ".enabled'");
+      return;
+    }
     String what = String.join(" and ", unknown);
     if (rest.equals(ENABLED) && value.trim().equalsIgnoreCase("true")) {
       flowEnableProblem = true;
