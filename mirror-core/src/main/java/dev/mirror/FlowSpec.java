@@ -92,6 +92,8 @@ public final class FlowSpec {
   private final boolean emitCheckpoints;
   private final Duration checkpointInterval;
   private final boolean syncGroupOffsets;
+  private final Duration groupRefreshInterval;
+  private final Duration syncGroupOffsetsInterval;
   private final boolean emitHeartbeats;
   private final Duration heartbeatInterval;
   private final boolean replicateHeartbeats;
@@ -119,6 +121,8 @@ public final class FlowSpec {
     this.emitCheckpoints = b.emitCheckpoints;
     this.checkpointInterval = b.checkpointInterval;
     this.syncGroupOffsets = b.syncGroupOffsets;
+    this.groupRefreshInterval = b.groupRefreshInterval;
+    this.syncGroupOffsetsInterval = b.syncGroupOffsetsInterval;
     this.emitHeartbeats = b.emitHeartbeats;
     this.heartbeatInterval = b.heartbeatInterval;
     this.replicateHeartbeats = b.replicateHeartbeats;
@@ -236,6 +240,16 @@ public final class FlowSpec {
     return syncGroupOffsets;
   }
 
+  /** Returns the interval between looks for new consumer groups on the source. */
+  public Duration groupRefreshInterval() {
+    return groupRefreshInterval;
+  }
+
+  /** Returns the interval between commits of translated offsets to the target's idle groups. */
+  public Duration syncGroupOffsetsInterval() {
+    return syncGroupOffsetsInterval;
+  }
+
   /** Returns whether heartbeats are written. */
   public boolean emitHeartbeats() {
     return emitHeartbeats;
@@ -284,6 +298,8 @@ public final class FlowSpec {
     b.emitCheckpoints = emitCheckpoints;
     b.checkpointInterval = checkpointInterval;
     b.syncGroupOffsets = syncGroupOffsets;
+    b.groupRefreshInterval = groupRefreshInterval;
+    b.syncGroupOffsetsInterval = syncGroupOffsetsInterval;
     b.emitHeartbeats = emitHeartbeats;
     b.heartbeatInterval = heartbeatInterval;
     b.replicateHeartbeats = replicateHeartbeats;
@@ -352,6 +368,8 @@ public final class FlowSpec {
     private boolean emitCheckpoints = true;
     private Duration checkpointInterval = DEFAULT_CHECKPOINT_INTERVAL;
     private boolean syncGroupOffsets;
+    private Duration groupRefreshInterval = DEFAULT_CHECKPOINT_INTERVAL;
+    private Duration syncGroupOffsetsInterval = DEFAULT_CHECKPOINT_INTERVAL;
     private boolean emitHeartbeats = true;
     private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
     private boolean replicateHeartbeats = true;
@@ -663,6 +681,30 @@ public final class FlowSpec {
      */
     public Builder syncGroupOffsets(boolean syncGroupOffsets) {
       this.syncGroupOffsets = syncGroupOffsets;
+      return this;
+    }
+
+    /**
+     * Sets the interval between looks for new consumer groups on the source. Default: 5 seconds (MirrorMaker 2:
+     * 10 minutes).
+     *
+     * @param interval a positive duration
+     * @return this builder
+     */
+    public Builder groupRefreshInterval(Duration interval) {
+      this.groupRefreshInterval = Checks.positive(interval, "groupRefreshInterval");
+      return this;
+    }
+
+    /**
+     * Sets the interval between commits of translated offsets to the target's idle groups (with
+     * {@link #syncGroupOffsets(boolean)}). Default: 5 seconds (MirrorMaker 2: 60 seconds).
+     *
+     * @param interval a positive duration
+     * @return this builder
+     */
+    public Builder syncGroupOffsetsInterval(Duration interval) {
+      this.syncGroupOffsetsInterval = Checks.positive(interval, "syncGroupOffsetsInterval");
       return this;
     }
 

@@ -198,12 +198,14 @@ class Mm2PropertiesTest {
         "heartbeats.replication.enabled", "false",
         "emit.offset-syncs.enabled", "true",
         "A->B.offset-syncs.topic.location", "source",
-        "sync.group.offsets.interval.seconds", "10");
+        "sync.group.offsets.interval.seconds", "10",
+        "A->B.refresh.groups.interval.seconds", "7");
 
-    assertThat(props.warnings()).containsExactly("sync.group.offsets.interval.seconds: not supported yet, ignored; "
-        + "Mirror syncs group offsets at each checkpoint, every emit.checkpoints.interval.seconds");
+    assertThat(props.warnings()).isEmpty();
     withMirror(props, mirror -> {
       FlowSpec flow = onlyFlow(mirror);
+      assertThat(flow.syncGroupOffsetsInterval()).isEqualTo(Duration.ofSeconds(10));
+      assertThat(flow.groupRefreshInterval()).isEqualTo(Duration.ofSeconds(7));
       assertThat(patterns(flow.groups())).containsExactly("app-.*", "billing");
       assertThat(patterns(flow.excludeGroups())).containsExactly("app-test.*");
       assertThat(flow.emitCheckpoints()).isTrue();
@@ -529,15 +531,15 @@ class Mm2PropertiesTest {
         "key.converter", "org.apache.kafka.connect.converters.ByteArrayConverter",
         "config.storage.replication.factor", "3",
         "topics.blacklist", "tmp.*",
-        "refresh.groups.interval.seconds", "600");
+        "refresh.groups.enabled", "true");
 
     assertThat(props.problems()).isEmpty();
     assertThat(props.warnings()).containsExactly(
         "config.storage.replication.factor: not needed, ignored; Mirror has no Connect config or status topics",
         "key.converter: not needed, ignored; Mirror copies record bytes unchanged, as MirrorMaker 2 does with its "
             + "ByteArrayConverter",
-        "refresh.groups.interval.seconds: not supported yet, ignored; Mirror looks for new groups at each "
-            + "checkpoint, every emit.checkpoints.interval.seconds",
+        "refresh.groups.enabled: not supported yet, ignored; Mirror always looks for new groups, every "
+            + "refresh.groups.interval.seconds",
         "tasks.max: not supported yet, ignored; each Mirror flow copies all its partitions on one thread",
         "topics.blacklist: removed in Kafka 4.0 and ignored (MirrorMaker 2 4.x ignores it too); use 'topics.exclude' "
             + "instead",

@@ -51,6 +51,9 @@ final class Checkpointer {
   private final Duration timeout;
   private final Logger log;
   private int groups;
+  private List<String> groupIds = List.of();
+  private long nextGroupRefresh;
+  private long nextGroupSync;
   private long lastCheckpointMillis = -1;
   private volatile @Nullable Exception failure;
 
@@ -110,13 +113,22 @@ final class Checkpointer {
       throw new MirrorException("cannot write checkpoints to '" + topic + "' on cluster '" + flow.target() + "': "
           + Errors.describe(f, "WRITE", "TOPIC", topic), f);
     }
-    List<String> ids = new ArrayList<>();
-    for (GroupListing g : get(sourceAdmin.listGroups(ListGroupsOptions.forConsumerGroups()).all(),
-        "listing consumer groups of source cluster '" + flow.source() + "'")) {
-      if (admitted(g.groupId())) {
-        ids.add(g.groupId());
+    long now = System.nanoTime();
+    if (now >= nextGroupRefresh) {
+      List<String> found = new ArrayList<>();
+      for (GroupListing g : get(sourceAdmin.listGroups(ListGroupsOptions.forConsumerGroups()).all(),
+          "listing consumer groups of source cluster '" + flow.source() + "'")) {
+        if (admitted(g.groupId())) {
+          found.add(g.groupId());
+        }
       }
+      if (found.size() != groupIds.size()) {
+        log.info("checkpointing {} consumer groups", found.size());
+      }
+      groupIds = found;
+      nextGroupRefresh = now + flow.groupRefreshInterval().toNanos();
     }
+    List<String> ids = groupIds;
     groups = ids.size();
     if (ids.isEmpty()) {
       lastCheckpointMillis = nowMillis;
@@ -165,8 +177,9 @@ final class Checkpointer {
     if (sent > 0) {
       log.debug("sent {} checkpoints for {} groups", sent, forTarget.size());
     }
-    if (flow.syncGroupOffsets()) {
+    if (flow.syncGroupOffsets() && System.nanoTime() >= nextGroupSync) {
       syncGroupOffsets(targetAdmin, forTarget);
+      nextGroupSync = System.nanoTime() + flow.syncGroupOffsetsInterval().toNanos();
     }
     return sent;
   }

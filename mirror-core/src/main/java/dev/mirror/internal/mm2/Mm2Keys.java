@@ -49,7 +49,7 @@ final class Mm2Keys {
   }
 
   private static final String EACH_CHECKPOINT_GROUPS =
-      "Mirror looks for new groups at each checkpoint, every emit.checkpoints.interval.seconds";
+      "Mirror always looks for new groups, every refresh.groups.interval.seconds";
   private static final String ONE_INTERNAL_RF = "Mirror creates all its own topics with one replication factor, set "
       + "by offset.storage.replication.factor";
   private static final String NO_ACLS = "Mirror does not copy topic ACLs yet";
@@ -69,9 +69,6 @@ final class Mm2Keys {
   static {
     unsupported("tasks.max", "each Mirror flow copies all its partitions on one thread");
     unsupported("refresh.groups.enabled", EACH_CHECKPOINT_GROUPS);
-    unsupported("refresh.groups.interval.seconds", EACH_CHECKPOINT_GROUPS);
-    unsupported("sync.group.offsets.interval.seconds",
-        "Mirror syncs group offsets at each checkpoint, every emit.checkpoints.interval.seconds");
     unsupported("group.filter.class", "use groups and groups.exclude");
     unsupported("offset.lag.max", "Mirror decides itself when to write offset syncs");
     unsupported("sync.topic.acls.enabled", NO_ACLS);
