@@ -303,9 +303,10 @@ public final class MirrorClient implements AutoCloseable {
   }
 
   /**
-   * Closes the admin client and the consumer, if they were created, and forgets the cached checkpoints. A look-up
-   * running on another thread is stopped and throws {@link IllegalStateException}; this method waits for it (at most
-   * about 100 ms once it is reading). Each client gets a few seconds to close. Idempotent.
+   * Closes the admin client and the consumer, if they were created, and forgets the cached checkpoints. An offset
+   * look-up running on another thread is stopped and throws {@link IllegalStateException}; this method waits for it
+   * to stop, which takes at most about 100 ms while it reads records, or the rest of its timeout while it waits for
+   * the cluster to answer. Each Kafka client then gets up to 5 seconds to close. Idempotent: later calls do nothing.
    */
   @Override
   public void close() {

@@ -5,13 +5,16 @@ import static dev.mirror.testing.KafkaTestData.produce;
 import static dev.mirror.testing.KafkaTestData.uniqueName;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.entry;
 
 import dev.mirror.testing.Await;
 import dev.mirror.testing.EmbeddedKafkaCluster;
 import dev.mirror.testing.KafkaTestData;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,9 +75,9 @@ class MirrorClientOffsetsIT {
         theirs(topic, "billing", orders, 1, 200, 80, ""),
         theirs(topic, "shipping", orders, 0, 10, 5, "s"),
         ours(topic, new Checkpoint("billing", orders, 0, 150, 60, "m2")),
-        new ProducerRecord<>(topic, 0, bytes("not a checkpoint"), new byte[] {1, 2}),
+        new ProducerRecord<>(topic, 0, bytes("not a checkpoint"), new byte[] {0, 0, 1, 2}),
         new ProducerRecord<>(topic, 0, new Checkpoint("billing", orders, 2, 1, 1, "").recordKey(),
-            java.util.Arrays.copyOf(new Checkpoint("billing", orders, 2, 1, 1, "").recordValue(), 10)),
+            Arrays.copyOf(new Checkpoint("billing", orders, 2, 1, 1, "").recordValue(), 10)),
         new ProducerRecord<>(topic, 0, new byte[] {(byte) 0xff, (byte) 0xff, 0, 0}, new byte[26]),
         ours(topic, new Checkpoint("shipping", orders, 2, 30, 25, "")),
         theirs(topic, "billing-eu", payments, 0, 7, 3, "eu"),
@@ -266,26 +269,25 @@ class MirrorClientOffsetsIT {
   void remoteConsumerOffsets_topicTooLongToReadInTime_throwsWithPosition_nextCallContinues() throws Exception {
     String alias = uniqueName("A");
     String topic = checkpointsTopic(alias);
-    int count = 400;
+    int count = 8_000;
     createTopic(broker, topic, 1, Map.of("cleanup.policy", "compact"));
     produceOneBatchPerRecord(topic, count, alias + ".t");
 
     Map<String, Object> props = new HashMap<>(broker.clientProperties());
-    // One record per fetch, and the broker holds each fetch for 10 ms: about 4 s for the whole topic.
+    // One record per fetch (each record is its own batch, and a fetch returns at least one batch): about a
+    // millisecond per record on loopback, so several seconds for the whole topic.
     props.put("consumer.max.partition.fetch.bytes", 1);
     props.put("consumer.fetch.max.bytes", 1);
-    props.put("consumer.fetch.min.bytes", 10_000_000);
-    props.put("consumer.fetch.max.wait.ms", 10);
     try (MirrorClient client = new MirrorClient(props)) {
       // Connect the clients first, so the time limit below goes to reading.
       assertThat(client.remoteConsumerOffsets("g", uniqueName("warmup"), TIMEOUT)).isEmpty();
 
-      Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(
-          () -> client.remoteConsumerOffsets("g", alias, Duration.ofSeconds(1)));
+      // Measured: 0.1 to 0.7 ms per record, so 200 ms reads a fraction of the topic.
+      Throwable thrown = catchThrowable(() -> client.remoteConsumerOffsets("g", alias, Duration.ofMillis(200)));
 
       assertThat(thrown).isInstanceOf(MirrorTimeoutException.class);
       Matcher message = Pattern.compile("cannot read checkpoints topic '" + Pattern.quote(topic) + "' of cluster '"
-          + Pattern.quote(broker.bootstrapServers()) + "' within PT1S: reached offset (\\d+) of end offset " + count
+          + Pattern.quote(broker.bootstrapServers()) + "' within PT0.2S: reached offset (\\d+) of end offset " + count
           + "; no partial result is returned, the next call continues from offset \\1; use a longer timeout")
           .matcher(thrown.getMessage());
       assertThat(message.matches()).as(thrown.getMessage()).isTrue();
@@ -375,7 +377,7 @@ class MirrorClientOffsetsIT {
   }
 
   private static byte[] bytes(String s) {
-    return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    return s.getBytes(StandardCharsets.UTF_8);
   }
 
   /** Writes {@code count} checkpoints of group {@code g}, each in its own record batch, offsets 0 to count-1. */

@@ -2,11 +2,14 @@ package dev.mirror.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
@@ -76,6 +79,48 @@ class UsageExamplesTest {
         ReplicationPolicies.REPLICATION_POLICY_CLASS_CONFIG, "org.apache.kafka.connect.mirror.DefaultReplicationPolicy",
         ReplicationPolicies.REPLICATION_POLICY_SEPARATOR_CONFIG, "_"));
     assertThat(policy.formatRemoteTopic("primary", "orders")).isEqualTo("primary_orders");
+  }
+
+  // The examples below need a cluster; they are compiled here, and MirrorClientOffsetsIT runs the first one against
+  // an embedded broker.
+
+  @SuppressWarnings("unused")
+  private static void packageInfo_failoverExample() {
+    try (MirrorClient client = new MirrorClient(Map.of("bootstrap.servers", "backup:9092"))) {
+      Map<TopicPartition, OffsetAndMetadata> offsets = client.remoteConsumerOffsets("billing", "primary", Duration.ofSeconds(10));
+    }
+  }
+
+  @SuppressWarnings("unused")
+  private static void packageInfo_seekExample(MirrorClient client, Consumer<?, ?> consumer,
+      List<TopicPartition> partitions) {
+    consumer.assign(partitions);                             // partitions of primary.orders on backup
+    Failover.seekToTranslatedOffsets(consumer, client, "primary", "billing", Duration.ofSeconds(10));
+  }
+
+  @SuppressWarnings("unused")
+  private static void mirrorClient_classExample() {
+    try (MirrorClient client = new MirrorClient(Map.of("bootstrap.servers", "backup:9092"))) {
+      Map<TopicPartition, OffsetAndMetadata> offsets =
+          client.remoteConsumerOffsets("billing", "primary", Duration.ofSeconds(10));
+      // offsets of group "billing" on topics such as "primary.orders", ready to commit or seek to on "backup"
+    }
+  }
+
+  @SuppressWarnings("unused")
+  private static void failover_classExample(Map<String, Object> consumerProps) {
+    try (MirrorClient client = new MirrorClient(Map.of("bootstrap.servers", "backup:9092"));
+         KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerProps)) { // on "backup"
+      consumer.assign(List.of(new TopicPartition("primary.orders", 0), new TopicPartition("primary.orders", 1)));
+      Failover.seekToTranslatedOffsets(consumer, client, "primary", "billing", Duration.ofSeconds(10));
+      // poll() now starts where group "billing" had got to on "primary"
+    }
+  }
+
+  @SuppressWarnings("unused")
+  private static void remoteClusterUtils_classExample() {
+    Map<TopicPartition, OffsetAndMetadata> offsets = RemoteClusterUtils.translateOffsets(
+        Map.of("bootstrap.servers", "backup:9092"), "primary", "billing", Duration.ofSeconds(10));
   }
 
   private static ConsumerRecord<byte[], byte[]> record(Checkpoint checkpoint) {

@@ -70,7 +70,13 @@ public final class CheckpointReader {
     if (deadline.expired()) {
       throw timeout(topic, index == null ? 0 : index.position(), -1, deadline, null);
     }
-    Optional<Uuid> topicId = cluster.topicId(topic, deadline.remaining());
+    Optional<Uuid> topicId;
+    try {
+      topicId = cluster.topicId(topic, deadline.remaining());
+    } catch (MirrorTimeoutException e) {
+      // Restate it with the whole timeout and the position, like every other timeout of a read.
+      throw timeout(topic, index == null ? 0 : index.position(), -1, deadline, e.getCause() == null ? e : e.getCause());
+    }
     if (topicId.isEmpty()) {
       if (index != null) {
         indexes.remove(topic);

@@ -342,6 +342,7 @@ final class FlowRunner {
       state.set(State.STOPPING);
       log.info("state -> STOPPING: waiting for the target to acknowledge in-flight records");
       worker.drain(syncs);
+      worker.storeProgress(config.clock().millis());
       if (checkpointer != null) {
         checkpointer.checkpoint(sourceAdmin, targetAdmin, producer, mappings, worker.index(),
             config.clock().millis());
