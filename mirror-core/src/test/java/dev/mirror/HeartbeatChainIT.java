@@ -62,6 +62,12 @@ class HeartbeatChainIT {
         assertThat(RemoteClusterUtils.replicationHops(bProps, "A")).isEqualTo(1);
         assertThat(RemoteClusterUtils.upstreamClusters(bProps)).containsExactly("A");
       });
+      // Mirror's own client agrees.
+      assertThat(dev.mirror.client.RemoteClusterUtils.replicationHops(cProps, "A")).isEqualTo(2);
+      assertThat(dev.mirror.client.RemoteClusterUtils.replicationHops(cProps, "B")).isEqualTo(1);
+      assertThat(dev.mirror.client.RemoteClusterUtils.upstreamClusters(cProps)).containsExactlyInAnyOrder("A", "B");
+      assertThat(dev.mirror.client.RemoteClusterUtils.heartbeatTopics(cProps))
+          .contains("heartbeats", "B.heartbeats", "B.A.heartbeats");
       assertThat(KafkaTestData.topics(a)).as("nothing flows back").doesNotContain("B.heartbeats", "C.heartbeats");
       assertThat(KafkaTestData.topics(c)).doesNotContain("C.heartbeats", "B.C.heartbeats");
       // The records are MirrorMaker 2 heartbeats: the flow B->C beats into C, and A's beats arrive via B.
