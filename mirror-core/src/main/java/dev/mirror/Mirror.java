@@ -83,9 +83,96 @@ public final class Mirror implements AutoCloseable {
     return Map.copyOf(settings.clusters);
   }
 
-  /** Returns the flows, in the order they were defined. */
+  /** Returns the current flows, in the order they were defined or added. */
   public List<FlowSpec> flows() {
-    return List.copyOf(settings.flows);
+    return List.copyOf(engine.flows());
+  }
+
+  /**
+   * Pauses a flow: it waits for the target to acknowledge what it sent, stores its positions and stops reading
+   * the source; its state becomes {@link State#PAUSED}. Other flows carry on. Idempotent.
+   *
+   * @param flowId the flow's id, {@code <source>-><target>}
+   * @throws IllegalArgumentException when no such flow exists
+   * @throws IllegalStateException when the flow has stopped or failed
+   */
+  public void pauseFlow(String flowId) {
+    engine.pause(Objects.requireNonNull(flowId, "flowId"));
+  }
+
+  /**
+   * Resumes a paused flow where it stopped. Idempotent.
+   *
+   * @param flowId the flow's id, {@code <source>-><target>}
+   * @throws IllegalArgumentException when no such flow exists
+   * @throws IllegalStateException when the flow has stopped or failed
+   */
+  public void resumeFlow(String flowId) {
+    engine.resume(Objects.requireNonNull(flowId, "flowId"));
+  }
+
+  /**
+   * Adds a flow between clusters this Mirror defines. It starts at once when the Mirror runs; other flows are
+   * not affected.
+   *
+   * @param customizer sets the flow's source, target and options
+   * @throws MirrorConfigException when the flow is invalid (unknown cluster, same source and target, ...)
+   * @throws IllegalArgumentException when a flow with the same id exists
+   * @throws IllegalStateException when the Mirror is stopping or stopped
+   */
+  public void addFlow(Consumer<FlowSpec.Builder> customizer) {
+    FlowSpec.Builder b = FlowSpec.builder();
+    Objects.requireNonNull(customizer, "customizer").accept(b);
+    FlowSpec flow = b.build();
+    List<String> problems = new ArrayList<>();
+    Set<String> valid = new HashSet<>();
+    for (ClusterSpec c : settings.clusters.values()) {
+      List<String> clusterProblems = new ArrayList<>();
+      ClientConfigs.validateCluster(c, clusterProblems);
+      if (clusterProblems.isEmpty()) {
+        valid.add(c.alias());
+      }
+    }
+    Builder.validateFlow(flow, settings.clusters, valid, settings.replicationPolicy, problems);
+    if (!problems.isEmpty()) {
+      throw new MirrorConfigException(problems);
+    }
+    engine.add(flow);
+  }
+
+  /**
+   * Stops a flow, storing its positions, and removes it. Its positions stay in the target cluster, so adding
+   * the same flow again later resumes where it stopped.
+   *
+   * @param flowId the flow's id, {@code <source>-><target>}
+   * @param timeout how long to wait for the flow to stop
+   * @return whether it stopped within the timeout
+   * @throws IllegalArgumentException when no such flow exists
+   */
+  public boolean removeFlow(String flowId, Duration timeout) {
+    return engine.remove(Objects.requireNonNull(flowId, "flowId"), Checks.notNegative(timeout, "timeout"));
+  }
+
+  /**
+   * Takes the source's end offsets of the flow's partitions now, then waits until the flow has copied every
+   * record before them and, when it writes checkpoints, has checkpointed the groups after that. Call it once
+   * producers on the source have stopped to know when a migration can cut over without loss.
+   *
+   * @param flowId the flow's id, {@code <source>-><target>}
+   * @param timeout how long to wait at most
+   * @return the result; {@link CatchUp#readyToCutOver()} says whether it is safe to cut over
+   * @throws IllegalArgumentException when no such flow exists
+   * @throws MirrorException when the source's end offsets cannot be read
+   */
+  public CatchUp awaitCaughtUp(String flowId, Duration timeout) {
+    Objects.requireNonNull(flowId, "flowId");
+    Checks.notNegative(timeout, "timeout");
+    try {
+      return engine.awaitCaughtUp(flowId, timeout);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new org.apache.kafka.common.errors.InterruptException(e);
+    }
   }
 
   /** Returns a builder holding this Mirror's settings, to build a variant. */
@@ -357,39 +444,12 @@ public final class Mirror implements AutoCloseable {
         problems.add("no flow defined; add one with flow(f -> f.from(\"source\").to(\"target\"))");
       }
       Set<String> ids = new HashSet<>();
-      Set<String> known = new TreeSet<>(clusters.keySet());
       for (FlowSpec f : flows) {
-        String subject = "flow '" + f.id() + "'";
-        boolean ok = true;
-        if (!clusters.containsKey(f.source())) {
-          problems.add(subject + ": unknown source cluster '" + f.source() + "'; defined clusters: " + known);
-          ok = false;
-        }
-        if (!clusters.containsKey(f.target())) {
-          problems.add(subject + ": unknown target cluster '" + f.target() + "'; defined clusters: " + known);
-          ok = false;
-        }
-        if (f.source().equals(f.target())) {
-          problems.add(subject + ": source and target are the same cluster '" + f.source()
-              + "'; a flow copies between two different clusters");
-          ok = false;
-        }
         if (!ids.add(f.id())) {
-          problems.add(subject + " is defined twice; merge the two definitions into one flow");
-          ok = false;
+          problems.add("flow '" + f.id() + "' is defined twice; merge the two definitions into one flow");
+          continue;
         }
-        ReplicationPolicy policy = f.replicationPolicy().orElse(replicationPolicy);
-        if (policy instanceof DefaultReplicationPolicy) {
-          String sep = ((DefaultReplicationPolicy) policy).separator();
-          if (f.source().contains(sep)) {
-            problems.add(subject + ": source alias '" + f.source() + "' contains the replication policy's"
-                + " separator '" + sep + "', so remote topic names could not be traced back to it; rename the"
-                + " alias or choose another separator");
-          }
-        }
-        if (ok && validClusters.contains(f.source()) && validClusters.contains(f.target())) {
-          ClientConfigs.validateFlow(clusters.get(f.source()), clusters.get(f.target()), f, problems);
-        }
+        validateFlow(f, clusters, validClusters, replicationPolicy, problems);
       }
       if (!problems.isEmpty()) {
         throw new MirrorConfigException(problems);
@@ -398,6 +458,39 @@ public final class Mirror implements AutoCloseable {
       EngineConfig config = new EngineConfig(name, clusters, flows, replicationPolicy,
           internalTopicReplicationFactor, retryBackoff, retryBackoffMax, clock, KafkaClients.DEFAULT);
       return new Mirror(snapshot, config);
+    }
+
+    /** Checks one flow against the clusters: aliases exist and differ, the policy can trace it, clients parse. */
+    static void validateFlow(FlowSpec f, Map<String, ClusterSpec> clusters, Set<String> validClusters,
+        ReplicationPolicy defaultPolicy, List<String> problems) {
+      String subject = "flow '" + f.id() + "'";
+      Set<String> known = new TreeSet<>(clusters.keySet());
+      boolean ok = true;
+      if (!clusters.containsKey(f.source())) {
+        problems.add(subject + ": unknown source cluster '" + f.source() + "'; defined clusters: " + known);
+        ok = false;
+      }
+      if (!clusters.containsKey(f.target())) {
+        problems.add(subject + ": unknown target cluster '" + f.target() + "'; defined clusters: " + known);
+        ok = false;
+      }
+      if (f.source().equals(f.target())) {
+        problems.add(subject + ": source and target are the same cluster '" + f.source()
+            + "'; a flow copies between two different clusters");
+        ok = false;
+      }
+      ReplicationPolicy policy = f.replicationPolicy().orElse(defaultPolicy);
+      if (policy instanceof DefaultReplicationPolicy) {
+        String sep = ((DefaultReplicationPolicy) policy).separator();
+        if (f.source().contains(sep)) {
+          problems.add(subject + ": source alias '" + f.source() + "' contains the replication policy's"
+              + " separator '" + sep + "', so remote topic names could not be traced back to it; rename the"
+              + " alias or choose another separator");
+        }
+      }
+      if (ok && validClusters.contains(f.source()) && validClusters.contains(f.target())) {
+        ClientConfigs.validateFlow(clusters.get(f.source()), clusters.get(f.target()), f, problems);
+      }
     }
 
     private Builder copy() {

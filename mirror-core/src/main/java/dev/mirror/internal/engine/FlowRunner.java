@@ -53,6 +53,11 @@ final class FlowRunner {
   private volatile @Nullable Instant lastErrorTime;
   private volatile @Nullable Thread thread;
   private volatile String step = "starting";
+  private volatile boolean pauseRequested;
+  /** Per source partition, the offset before which every record is on the target; refreshed at each store. */
+  private volatile Map<TopicPartition, Long> replicated = Map.of();
+  /** The positions at the last completed checkpoint round: its checkpoints cover every record before them. */
+  private volatile Map<TopicPartition, Long> checkpointed = Map.of();
 
   FlowRunner(EngineConfig config, FlowSpec flow, Duration timeout) {
     this.config = config;
@@ -111,6 +116,38 @@ final class FlowRunner {
     }
     t.join(Math.max(1, timeout.toMillis()));
     return !t.isAlive();
+  }
+
+  FlowSpec spec() {
+    return flow;
+  }
+
+  /** Asks the flow to stop reading the source after storing its positions; it keeps its clients. */
+  void pause() {
+    pauseRequested = true;
+  }
+
+  /** Asks a paused flow to continue where it stopped. */
+  void resume() {
+    pauseRequested = false;
+  }
+
+  boolean pauseRequested() {
+    return pauseRequested;
+  }
+
+  /** Returns, per replicated source partition, the offset before which every record is on the target. */
+  Map<TopicPartition, Long> replicated() {
+    return replicated;
+  }
+
+  /** Returns the positions at the last completed checkpoint round. */
+  Map<TopicPartition, Long> checkpointed() {
+    return checkpointed;
+  }
+
+  boolean emitsCheckpoints() {
+    return flow.emitCheckpoints();
   }
 
   FlowStatus status() {
@@ -272,7 +309,9 @@ final class FlowRunner {
         return;
       }
       ReplicationWorker worker = new ReplicationWorker(consumer, producer, store, restored,
-          flow.startPosition(), timeout, stats, config.clock(), log);
+          flow.startPosition(), timeout, stats, config.clock(), log,
+          policy instanceof dev.mirror.client.IdentityReplicationPolicy
+              ? new Provenance(flow.source(), flow.target(), stats) : null);
       Map<String, TopicSync.Mapping> mappings = Map.of();
       long nextRefresh = 0;
       long nextCommit = System.nanoTime() + flow.commitInterval().toNanos();
@@ -298,6 +337,20 @@ final class FlowRunner {
             log.info("state STARTING -> RUNNING ({} topics, {} partitions)", stats.topics, stats.partitions);
           }
         }
+        if (pauseRequested) {
+          if (state.compareAndSet(State.RUNNING, State.PAUSED)) {
+            step = "pausing: storing positions";
+            worker.drain(syncs);
+            replicated = worker.positions();
+            log.info("state RUNNING -> PAUSED: positions stored, nothing is read from the source until resumed");
+          }
+          stopSignal.await(POLL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+          worker.checkFailures();
+          continue;
+        }
+        if (state.compareAndSet(State.PAUSED, State.RUNNING)) {
+          log.info("state PAUSED -> RUNNING: resuming where the flow paused");
+        }
         step = "replicating from source cluster '" + source.alias() + "' to target cluster '"
             + target.alias() + "'";
         try {
@@ -317,6 +370,7 @@ final class FlowRunner {
         if (now >= nextCommit) {
           step = "storing positions in '" + store.topic() + "' on target cluster '" + target.alias() + "'";
           worker.commitPositions(syncs);
+          replicated = worker.positions();
           if (offsetSyncs != null) {
             offsetSyncs.checkFailures();
           }
@@ -330,11 +384,14 @@ final class FlowRunner {
         if (checkpointer != null && now >= nextCheckpoint) {
           step = "checkpointing consumer groups of source cluster '" + source.alias() + "'";
           worker.commitPositions(syncs);
+          Map<TopicPartition, Long> atCheckpoint = worker.positions();
+          replicated = atCheckpoint;
           worker.storeProgress(config.clock().millis());
           checkpointer.checkpoint(sourceAdmin, targetAdmin, producer, mappings, worker.index(),
               config.clock().millis());
           stats.groups = checkpointer.groups();
           stats.lastCheckpointMillis = checkpointer.lastCheckpointMillis();
+          checkpointed = atCheckpoint;
           nextCheckpoint = now + flow.checkpointInterval().toNanos();
         }
       }
@@ -342,6 +399,7 @@ final class FlowRunner {
       state.set(State.STOPPING);
       log.info("state -> STOPPING: waiting for the target to acknowledge in-flight records");
       worker.drain(syncs);
+      replicated = worker.positions();
       worker.storeProgress(config.clock().millis());
       if (checkpointer != null) {
         checkpointer.checkpoint(sourceAdmin, targetAdmin, producer, mappings, worker.index(),

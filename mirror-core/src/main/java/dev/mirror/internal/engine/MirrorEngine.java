@@ -7,6 +7,8 @@ import dev.mirror.State;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.TopicPartition;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.common.utils.LogContext;
 import org.slf4j.Logger;
@@ -16,7 +18,8 @@ public final class MirrorEngine {
   private static final Duration AWAIT_POLL = Duration.ofMillis(20);
 
   private final EngineConfig config;
-  private final List<FlowRunner> flows = new ArrayList<>();
+  private final List<FlowRunner> flows = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final Duration operationTimeout;
   private final AtomicReference<State> state = new AtomicReference<>(State.CREATED);
   private final Logger log;
 
@@ -29,6 +32,7 @@ public final class MirrorEngine {
   public MirrorEngine(EngineConfig config, Duration operationTimeout) {
     this.config = config;
     this.log = new LogContext("[mirror=" + config.name() + "] ").logger(MirrorEngine.class);
+    this.operationTimeout = operationTimeout;
     for (FlowSpec f : config.flows()) {
       flows.add(new FlowRunner(config, f, operationTimeout));
     }
@@ -120,6 +124,138 @@ public final class MirrorEngine {
       log.warn("not every flow stopped within {}", timeout);
     }
     return all;
+  }
+
+  /** Returns the specifications of the current flows, in the order they were added. */
+  public List<FlowSpec> flows() {
+    List<FlowSpec> list = new ArrayList<>();
+    for (FlowRunner f : flows) {
+      list.add(f.spec());
+    }
+    return list;
+  }
+
+  private FlowRunner flow(String flowId) {
+    for (FlowRunner f : flows) {
+      if (f.id().equals(flowId)) {
+        return f;
+      }
+    }
+    List<String> ids = new ArrayList<>();
+    for (FlowRunner f : flows) {
+      ids.add(f.id());
+    }
+    throw new IllegalArgumentException("unknown flow '" + flowId + "'; flows of Mirror '" + config.name() + "': "
+        + ids);
+  }
+
+  /** Pauses a flow: it stores its positions and stops reading until resumed. Idempotent. */
+  public void pause(String flowId) {
+    FlowRunner f = flow(flowId);
+    if (f.state().isTerminal()) {
+      throw new IllegalStateException("cannot pause flow '" + flowId + "' in state " + f.state());
+    }
+    if (!f.pauseRequested()) {
+      log.info("pausing flow '{}'", flowId);
+      f.pause();
+    }
+  }
+
+  /** Resumes a paused flow where it stopped. Idempotent. */
+  public void resume(String flowId) {
+    FlowRunner f = flow(flowId);
+    if (f.state().isTerminal()) {
+      throw new IllegalStateException("cannot resume flow '" + flowId + "' in state " + f.state());
+    }
+    if (f.pauseRequested()) {
+      log.info("resuming flow '{}'", flowId);
+      f.resume();
+    }
+  }
+
+  /** Adds a validated flow; it starts at once when the Mirror runs. */
+  public synchronized void add(FlowSpec spec) {
+    for (FlowRunner f : flows) {
+      if (f.id().equals(spec.id())) {
+        throw new IllegalArgumentException("flow '" + spec.id() + "' exists already; remove it first");
+      }
+    }
+    State s = state.get();
+    if (s.isTerminal() || s == State.STOPPING) {
+      throw new IllegalStateException("cannot add flow '" + spec.id() + "' to Mirror '" + config.name()
+          + "' in state " + s);
+    }
+    FlowRunner runner = new FlowRunner(config, spec, operationTimeout);
+    flows.add(runner);
+    log.info("added flow '{}'", spec.id());
+    if (s == State.RUNNING || s == State.STARTING) {
+      runner.start();
+    }
+  }
+
+  /** Stops a flow (storing its positions) and removes it; returns whether it stopped within the timeout. */
+  public synchronized boolean remove(String flowId, Duration timeout) {
+    FlowRunner f = flow(flowId);
+    f.requestStop();
+    boolean stopped;
+    try {
+      stopped = f.awaitStop(timeout);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      stopped = false;
+    }
+    flows.remove(f);
+    log.info("removed flow '{}'{}", flowId, stopped ? "" : " (still stopping)");
+    return stopped;
+  }
+
+  /**
+   * Takes the source's end offsets of the flow's partitions now and waits until the flow copied everything
+   * before them and, when it writes checkpoints, completed a checkpoint round after that.
+   */
+  public dev.mirror.CatchUp awaitCaughtUp(String flowId, Duration timeout) throws InterruptedException {
+    FlowRunner f = flow(flowId);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (f.state() != State.RUNNING && f.state() != State.PAUSED && System.nanoTime() < deadline) {
+      Thread.sleep(AWAIT_POLL.toMillis());
+    }
+    java.time.Instant moment = config.clock().instant();
+    Map<TopicPartition, Long> ends = new java.util.HashMap<>();
+    java.util.Set<TopicPartition> partitions = f.replicated().keySet();
+    if (!partitions.isEmpty()) {
+      Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> specs = new java.util.HashMap<>();
+      for (TopicPartition tp : partitions) {
+        specs.put(tp, org.apache.kafka.clients.admin.OffsetSpec.latest());
+      }
+      dev.mirror.ClusterSpec source = config.clusters().get(f.spec().source());
+      try (org.apache.kafka.clients.admin.Admin admin = config.clients().admin(ClientConfigs.admin(source, f.spec(),
+          "mirror-" + config.name() + "-" + flowId + "-catch-up", operationTimeout))) {
+        admin.listOffsets(specs, new org.apache.kafka.clients.admin.ListOffsetsOptions(
+                org.apache.kafka.common.IsolationLevel.READ_COMMITTED)).all()
+            .get(operationTimeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+            .forEach((tp, info) -> ends.put(tp, info.offset()));
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        throw new dev.mirror.MirrorException("flow '" + flowId + "': cannot read the end offsets of source cluster '"
+            + f.spec().source() + "': " + Errors.describe(e instanceof java.util.concurrent.ExecutionException
+            ? e.getCause() : e, "DESCRIBE", "TOPIC", "*"), e);
+      }
+    }
+    Map<TopicPartition, Long> lag = lag(ends, f.replicated());
+    boolean checkpoints = !f.emitsCheckpoints() ? false : lag(ends, f.checkpointed()).values().stream()
+        .allMatch(l -> l == 0);
+    while (System.nanoTime() < deadline && (!lag.values().stream().allMatch(l -> l == 0)
+        || (f.emitsCheckpoints() && !checkpoints))) {
+      Thread.sleep(AWAIT_POLL.toMillis());
+      lag = lag(ends, f.replicated());
+      checkpoints = f.emitsCheckpoints() && lag(ends, f.checkpointed()).values().stream().allMatch(l -> l == 0);
+    }
+    return new dev.mirror.CatchUp(flowId, moment, lag, lag.values().stream().allMatch(l -> l == 0), checkpoints);
+  }
+
+  private static Map<TopicPartition, Long> lag(Map<TopicPartition, Long> ends, Map<TopicPartition, Long> at) {
+    Map<TopicPartition, Long> lag = new java.util.HashMap<>();
+    ends.forEach((tp, end) -> lag.put(tp, Math.max(0, end - at.getOrDefault(tp, 0L))));
+    return lag;
   }
 
   /** Returns a snapshot of the Mirror and its flows. */

@@ -56,7 +56,8 @@ final class ReplicationWorker {
     final String remoteTopic;
     // Written by the flow thread only.
     long lastSentSource = Long.MIN_VALUE;
-    long sentUpTo;
+    /** The position the last sent batch's callback will set; equal to ackedNext when nothing is in flight. */
+    long expectedAckNext;
     long storedSentNext;
     // Written by producer callbacks, in send order.
     volatile long ackedNext;
@@ -74,7 +75,7 @@ final class ReplicationWorker {
       this.source = source;
       this.remoteTopic = remoteTopic;
       this.ackedNext = position;
-      this.sentUpTo = position;
+      this.expectedAckNext = position;
       this.storedNext = position;
       this.storedSentNext = position;
     }
@@ -164,10 +165,12 @@ final class ReplicationWorker {
   private final List<PartitionState> retired = new ArrayList<>();
   private final Map<TopicPartition, Long> stored;
   private volatile @Nullable Exception stateFailure;
+  private final @Nullable Provenance provenance;
 
   ReplicationWorker(Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer, StateStore store,
       StateStore.Restored restored, StartPosition startPosition, Duration timeout, FlowStats stats, Clock clock,
-      Logger log) {
+      Logger log, @Nullable Provenance provenance) {
+    this.provenance = provenance;
     this.consumer = consumer;
     this.producer = producer;
     this.store = store;
@@ -319,6 +322,9 @@ final class ReplicationWorker {
         continue;
       }
       List<ConsumerRecord<byte[], byte[]>> list = records.records(tp);
+      if (provenance != null) {
+        list = provenance.admit(list);
+      }
       int last = list.size() - 1;
       long next = consumer.position(tp);
       for (int i = 0; i <= last; i++) {
@@ -326,15 +332,17 @@ final class ReplicationWorker {
         boolean segmentStart = r.offset() != s.lastSentSource + 1;
         s.lastSentSource = r.offset();
         Long timestamp = r.timestamp() >= 0 ? r.timestamp() : null;
-        ProducerRecord<byte[], byte[]> out =
-            new ProducerRecord<>(s.remoteTopic, tp.partition(), timestamp, r.key(), r.value(), r.headers());
+        ProducerRecord<byte[], byte[]> out = new ProducerRecord<>(s.remoteTopic, tp.partition(), timestamp, r.key(),
+            r.value(), provenance != null ? provenance.stamp(r.headers()) : r.headers());
         Callback callback = s;
         if (segmentStart || i == last) {
           callback = new Ack(s, r.offset(), segmentStart, i == last ? next : -1, list.size(), stats, log);
         }
         producer.send(out, callback);
       }
-      s.sentUpTo = next;
+      if (!list.isEmpty()) {
+        s.expectedAckNext = next;
+      }
       sent += list.size();
     }
     return sent;
@@ -371,12 +379,13 @@ final class ReplicationWorker {
       if (s.failure != null) {
         continue;
       }
-      if (s.sentUpTo == s.ackedNext && retired.indexOf(s) < 0) {
-        // Nothing in flight: the position may move past what polls skipped (transaction markers).
+      if (s.expectedAckNext == s.ackedNext && retired.indexOf(s) < 0) {
+        // Nothing in flight: the position may move past what polls returned but nothing was sent for
+        // (transaction markers, records not copied because they came from the target).
         long position = consumer.position(s.source);
         if (position > s.ackedNext) {
           s.ackedNext = position;
-          s.sentUpTo = position;
+          s.expectedAckNext = position;
         }
       }
       long[] segment;
@@ -448,10 +457,10 @@ final class ReplicationWorker {
     }
   }
 
-  /** Returns the source end offsets of the replicated partitions minus their positions: records behind. */
+  /** Returns, per replicated partition, the offset before which every record is acknowledged by the target. */
   Map<TopicPartition, Long> positions() {
     Map<TopicPartition, Long> result = new HashMap<>();
     states.forEach((tp, s) -> result.put(tp, s.ackedNext));
-    return result;
+    return Map.copyOf(result);
   }
 }
