@@ -192,6 +192,22 @@ public final class Mirror implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Returns Mirror's metrics, recorded with kafka-clients' metrics library (so they are also in JMX, domain
+   * {@code dev.mirror}), plus those of the flows' current producers. Per flow (group
+   * {@code mirror-flow-metrics}, tags {@code mirror}, {@code source}, {@code target}): {@code record-count},
+   * {@code record-rate}, {@code record-lag}, {@code topic-count}, {@code partition-count}, {@code group-count},
+   * {@code checkpoint-age-ms}, {@code restart-count}, {@code failure-count}, {@code state}. Per source partition
+   * (group {@code mirror-partition-metrics}, plus tags {@code topic}, {@code partition}): {@code record-count},
+   * {@code record-rate}, {@code byte-count}, {@code byte-rate}, {@code replication-latency-ms-avg|max},
+   * {@code record-age-ms-avg|max}, {@code record-lag}.
+   *
+   * @return an unmodifiable snapshot of the metrics; their values are live
+   */
+  public Map<org.apache.kafka.common.MetricName, ? extends org.apache.kafka.common.Metric> metrics() {
+    return engine.metrics();
+  }
+
   /** Returns the Mirror's state. */
   public State state() {
     return engine.state();

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -28,13 +29,19 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.admin.TopicListing;
+import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.network.ListenerName;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.server.common.MetadataVersion;
@@ -72,6 +79,22 @@ import org.slf4j.LoggerFactory;
  * (see {@code LoopbackSocketFactoryManager}), and falls back to the kit's default with a warning should a later
  * Kafka version not allow it. Clients connect through {@link #bootstrapServers()} in either case.
  *
+ * <p>Secure clusters: {@link #startSaslPlain}, {@link #startSaslScram} and {@link #startTls} make the client
+ * listener {@code SASL_PLAINTEXT} or {@code SSL} (optionally with client certificates and ACLs enforced by
+ * {@code StandardAuthorizer}), while the controller listener stays {@code PLAINTEXT} on loopback.
+ * {@link #clientProperties()} then connects as the super user, {@link #clientProperties(String)} as another
+ * user. Passwords and key material exist only in memory and in a temporary directory deleted on close.
+ *
+ * <pre>{@code
+ * try (EmbeddedKafkaCluster source = EmbeddedKafkaCluster.startSaslScram("source", "SCRAM-SHA-512",
+ *          Map.of("admin", "admin-pw", "mirror", "mirror-pw"), true, "admin");
+ *      EmbeddedKafkaCluster target = EmbeddedKafkaCluster.startTls("target", true)) {
+ *   // grant ACLs to User:mirror with Admin.create(source.clientProperties()), then:
+ *   Map<String, Object> asMirror = source.clientProperties("mirror");
+ *   Map<String, Object> withCertificate = target.clientProperties("mirror");   // CN=mirror
+ * }
+ * }</pre>
+ *
  * <p>This class is thread-safe. Whoever starts a cluster owns it and must {@link #close()} it; closing deletes
  * its data directory.
  */
@@ -97,6 +120,7 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
   private final Map<String, Object> clientProperties;
   private final Path baseDirectory;
   private final Duration startupTime;
+  private final ClusterSecurity security;
 
   /** Guarded by this. */
   private boolean brokerRunning = true;
@@ -104,7 +128,7 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
   private boolean closed;
 
   private EmbeddedKafkaCluster(String name, KafkaClusterTestKit kit, int brokerId, String bootstrapServers,
-      Map<String, Object> clientProperties, Duration startupTime) {
+      Map<String, Object> clientProperties, Duration startupTime, ClusterSecurity security) {
     this.name = name;
     this.kit = kit;
     this.brokerId = brokerId;
@@ -112,6 +136,7 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
     this.clientProperties = clientProperties;
     this.baseDirectory = Paths.get(kit.nodes().baseDirectory());
     this.startupTime = startupTime;
+    this.security = security;
   }
 
   /**
@@ -138,6 +163,100 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
    * @throws IllegalStateException if the cluster does not start within {@link #DEFAULT_READY_TIMEOUT}
    */
   public static EmbeddedKafkaCluster start(String name, Map<String, String> brokerConfig) {
+    Objects.requireNonNull(brokerConfig, "brokerConfig");
+    return start(name, brokerConfig, ClusterSecurity.PLAINTEXT);
+  }
+
+  /**
+   * Starts a cluster whose client listener speaks {@code SASL_PLAINTEXT} with the {@code PLAIN} mechanism. The
+   * users and their passwords are in the listener's JAAS configuration (no JVM-wide JAAS file is written).
+   *
+   * <pre>{@code
+   * EmbeddedKafkaCluster c = EmbeddedKafkaCluster.startSaslPlain("source",
+   *     Map.of("admin", "admin-pw", "mirror", "mirror-pw"), true, "admin");
+   * Admin.create(c.clientProperties());            // the super user
+   * Admin.create(c.clientProperties("mirror"));    // a user with no permission until ACLs grant some
+   * }</pre>
+   *
+   * @param name the cluster's alias, made of {@code [a-zA-Z0-9._-]}
+   * @param users user name to password; names made of {@code [a-zA-Z0-9._-]}, passwords without {@code "} or
+   *     {@code \}; must contain {@code superUser}
+   * @param aclsOn whether the broker enforces ACLs ({@code StandardAuthorizer}, nothing allowed without an
+   *     ACL except to super users)
+   * @param superUser the user of {@link #clientProperties()} and of the broker's own inter-broker client; a
+   *     super user when ACLs are on
+   * @return the running cluster, owned by the caller
+   * @throws IllegalArgumentException if an argument breaks the rules above
+   * @throws IllegalStateException if the cluster does not start within {@link #DEFAULT_READY_TIMEOUT}
+   */
+  public static EmbeddedKafkaCluster startSaslPlain(String name, Map<String, String> users, boolean aclsOn,
+      String superUser) {
+    return start(name, Map.of(), ClusterSecurity.saslPlain(users, aclsOn, superUser));
+  }
+
+  /**
+   * Starts a cluster whose client listener speaks {@code SASL_PLAINTEXT} with a SCRAM mechanism. The users'
+   * credentials are created through the Admin API ({@code alterUserScramCredentials}, 4096 iterations) on the
+   * controller listener once the node runs; this method returns when the super user can log in.
+   *
+   * @param name the cluster's alias, made of {@code [a-zA-Z0-9._-]}
+   * @param mechanism {@code SCRAM-SHA-256} or {@code SCRAM-SHA-512}
+   * @param users user name to password; names made of {@code [a-zA-Z0-9._-]}, passwords without {@code "} or
+   *     {@code \}; must contain {@code superUser}
+   * @param aclsOn whether the broker enforces ACLs ({@code StandardAuthorizer}, nothing allowed without an
+   *     ACL except to super users)
+   * @param superUser the user of {@link #clientProperties()} and of the broker's inter-broker client; a super
+   *     user when ACLs are on
+   * @return the running cluster, owned by the caller
+   * @throws IllegalArgumentException if an argument breaks the rules above
+   * @throws IllegalStateException if the cluster does not start within {@link #DEFAULT_READY_TIMEOUT}
+   */
+  public static EmbeddedKafkaCluster startSaslScram(String name, String mechanism, Map<String, String> users,
+      boolean aclsOn, String superUser) {
+    return start(name, Map.of(), ClusterSecurity.saslScram(mechanism, users, aclsOn, superUser));
+  }
+
+  /**
+   * Starts a cluster whose client listener speaks TLS ({@code SSL}), without ACLs. With client
+   * authentication, {@link #clientProperties()} carries a certificate for the user {@code admin}.
+   *
+   * @param name the cluster's alias, made of {@code [a-zA-Z0-9._-]}
+   * @param clientAuthRequired whether the broker requires a client certificate (mutual TLS)
+   * @return the running cluster, owned by the caller
+   * @throws IllegalStateException if {@code keytool} fails or the cluster does not start within
+   *     {@link #DEFAULT_READY_TIMEOUT}
+   * @see #startTls(String, boolean, boolean, String)
+   */
+  public static EmbeddedKafkaCluster startTls(String name, boolean clientAuthRequired) {
+    return startTls(name, clientAuthRequired, false, "admin");
+  }
+
+  /**
+   * Starts a cluster whose client listener speaks TLS ({@code SSL}). A throwaway CA, made with the JDK's
+   * {@code keytool} in a temporary directory that {@link #close()} deletes, signs the broker's certificate
+   * (valid for {@code 127.0.0.1} and {@code localhost}, so clients verify the host name) and, with client
+   * authentication, one certificate per user, issued the first time {@link #clientProperties(String)} asks
+   * for it (about 0.3 s). The broker maps the certificate {@code CN=alice} to the principal
+   * {@code User:alice}, so ACLs name TLS users as they name SASL users. Its own certificate is
+   * {@code CN=broker}.
+   *
+   * @param name the cluster's alias, made of {@code [a-zA-Z0-9._-]}
+   * @param clientAuthRequired whether the broker requires a client certificate (mutual TLS)
+   * @param aclsOn whether the broker enforces ACLs; needs {@code clientAuthRequired}, since without a
+   *     certificate every client is {@code User:ANONYMOUS}
+   * @param superUser the user of {@link #clientProperties()}; a super user when ACLs are on
+   * @return the running cluster, owned by the caller
+   * @throws IllegalArgumentException if {@code aclsOn} without {@code clientAuthRequired}, or a name is illegal
+   * @throws IllegalStateException if {@code keytool} fails or the cluster does not start within
+   *     {@link #DEFAULT_READY_TIMEOUT}
+   */
+  public static EmbeddedKafkaCluster startTls(String name, boolean clientAuthRequired, boolean aclsOn,
+      String superUser) {
+    return start(name, Map.of(), ClusterSecurity.tls(clientAuthRequired, aclsOn, superUser));
+  }
+
+  private static EmbeddedKafkaCluster start(String name, Map<String, String> brokerConfig,
+      ClusterSecurity security) {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(brokerConfig, "brokerConfig");
     if (!LEGAL_NAME.matcher(name).matches()) {
@@ -158,6 +277,16 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
     // LoopbackSocketFactoryManager), and after a restart binds the same port again on the host named here.
     config.put("listeners", nodes.brokerListenerName().value() + "://" + LOOPBACK + ":0,"
         + nodes.controllerListenerName().value() + "://" + LOOPBACK + ":0");
+    try {
+      // The kit's nodes stay PLAINTEXT, so the kit adds no security settings (nor a JVM-wide JAAS file) of its
+      // own; the protocol map below makes the client listener secure and leaves the controller's PLAINTEXT.
+      security.open(name);
+      config.putAll(security.brokerConfig(nodes.brokerListenerName().value(),
+          nodes.controllerListenerName().value()));
+    } catch (RuntimeException e) {
+      security.close();
+      throw e;
+    }
     config.putAll(brokerConfig);
     config.forEach(builder::setConfigProp);
 
@@ -165,6 +294,7 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
     try {
       kit = builder.build();
     } catch (Exception e) {
+      security.close();
       throw new IllegalStateException("cannot configure embedded Kafka cluster '" + name + "': " + e, e);
     }
     try {
@@ -175,21 +305,84 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
       BrokerServer broker = kit.brokers().get(brokerId);
       int port = broker.boundPort(ListenerName.normalised(nodes.brokerListenerName().value()));
       String bootstrapServers = LOOPBACK + ":" + port;
-      Map<String, Object> clientProperties = Map.of(
-          CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-          CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, nodes.brokerListenerProtocol().name);
+      Map<String, Object> clientProperties;
+      if (security.protocol() == SecurityProtocol.PLAINTEXT) {
+        clientProperties = Map.of(
+            CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+            CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, nodes.brokerListenerProtocol().name);
+      } else {
+        clientProperties = security.clientProperties(name, bootstrapServers, security.superUser());
+        if (security.isScram()) {
+          createScramCredentials(name, kit, nodes, security, startNanos);
+          awaitLogin(name, clientProperties, startNanos);
+        }
+      }
       awaitReady(name, clientProperties, DEFAULT_READY_TIMEOUT);
       Duration startupTime = Duration.ofNanos(System.nanoTime() - startNanos);
-      log.info("Started embedded Kafka cluster '{}' at {} in {} ms",
-          name, bootstrapServers, startupTime.toMillis());
-      return new EmbeddedKafkaCluster(name, kit, brokerId, bootstrapServers, clientProperties, startupTime);
+      log.info("Started embedded Kafka cluster '{}' at {}{} in {} ms", name, bootstrapServers,
+          security.protocol() == SecurityProtocol.PLAINTEXT ? "" : " (" + security + ")", startupTime.toMillis());
+      return new EmbeddedKafkaCluster(name, kit, brokerId, bootstrapServers, clientProperties, startupTime,
+          security);
     } catch (InterruptedException e) {
       closeAfterFailedStart(name, kit);
+      security.close();
       throw new InterruptException(e);
     } catch (Exception e) {
       closeAfterFailedStart(name, kit);
+      security.close();
       throw new IllegalStateException("cannot start embedded Kafka cluster '" + name + "': " + e, e);
     }
+  }
+
+  /**
+   * Creates every user's SCRAM credentials through the PLAINTEXT controller listener, whose principal
+   * ({@code User:ANONYMOUS}) is a super user when ACLs are on; the SCRAM listener itself admits nobody yet.
+   */
+  private static void createScramCredentials(String name, KafkaClusterTestKit kit, TestKitNodes nodes,
+      ClusterSecurity security, long startNanos) throws InterruptedException, ExecutionException, TimeoutException {
+    int controllerId = kit.controllers().keySet().iterator().next();
+    int controllerPort = kit.controllers().get(controllerId).socketServer()
+        .boundPort(ListenerName.normalised(nodes.controllerListenerName().value()));
+    Map<String, Object> props = new HashMap<>();
+    props.put(AdminClientConfig.BOOTSTRAP_CONTROLLERS_CONFIG, LOOPBACK + ":" + controllerPort);
+    props.put(AdminClientConfig.CLIENT_ID_CONFIG, "mirror-test-" + name + "-scram");
+    ScramMechanism mechanism = ScramMechanism.fromMechanismName(Objects.requireNonNull(security.mechanism()));
+    List<UserScramCredentialAlteration> alterations = new ArrayList<>();
+    for (String user : security.users()) {
+      alterations.add(new UserScramCredentialUpsertion(user, new ScramCredentialInfo(mechanism, 4096),
+          security.password(user)));
+    }
+    long deadline = startNanos + DEFAULT_READY_TIMEOUT.toNanos();
+    try (Admin admin = Admin.create(props)) {
+      admin.alterUserScramCredentials(alterations).all().get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /**
+   * Waits until the super user can log in: the broker learns the SCRAM credentials from the metadata log a
+   * moment after the controller stored them, and refuses the login until then.
+   */
+  private static void awaitLogin(String name, Map<String, Object> clientProperties, long startNanos)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    long deadline = startNanos + DEFAULT_READY_TIMEOUT.toNanos();
+    Map<String, Object> props = new HashMap<>(clientProperties);
+    props.put(AdminClientConfig.CLIENT_ID_CONFIG, "mirror-test-" + name + "-login");
+    props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
+    props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+    for (int attempt = 1; attempt <= 600; attempt++) {
+      try (Admin admin = Admin.create(props)) {
+        admin.describeCluster().clusterId().get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
+        return;
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof SaslAuthenticationException) || System.nanoTime() >= deadline) {
+          throw e;
+        }
+        log.debug("cluster '{}' does not know the SCRAM credentials yet (attempt {})", name, attempt);
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException("cluster '" + name + "': the super user cannot log in with SCRAM after "
+        + DEFAULT_READY_TIMEOUT);
   }
 
   @Override
@@ -203,10 +396,50 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
     return bootstrapServers;
   }
 
-  /** Returns {@code bootstrap.servers} and {@code security.protocol=PLAINTEXT}. */
+  /**
+   * Returns {@code bootstrap.servers} and {@code security.protocol=PLAINTEXT}; for a secure cluster, the
+   * settings of its super user as well: {@code sasl.mechanism} and {@code sasl.jaas.config}, or the
+   * {@code ssl.truststore.*} (and, with client authentication, {@code ssl.keystore.*} and
+   * {@code ssl.key.password}) settings, with PKCS12 stores.
+   */
   @Override
   public Map<String, Object> clientProperties() {
     return clientProperties;
+  }
+
+  /**
+   * Returns the properties a client needs to connect as {@code user}: {@code bootstrap.servers},
+   * {@code security.protocol} and the user's SASL or TLS settings. On a mutual-TLS cluster the first call for
+   * a user issues its certificate ({@code CN=<user>}, principal {@code User:<user>}); any legal name works.
+   *
+   * @param user a user given at start (SASL), any name of {@code [a-zA-Z0-9._-]} (mutual TLS), or the super user
+   * @return an immutable map of Kafka client properties
+   * @throws IllegalArgumentException if the cluster does not authenticate clients (PLAINTEXT, or TLS without
+   *     client authentication) and {@code user} is not the super user, or if a SASL cluster has no such user
+   * @throws IllegalStateException if the cluster is closed
+   */
+  public Map<String, Object> clientProperties(String user) {
+    Objects.requireNonNull(user, "user");
+    synchronized (this) {
+      checkNotClosed("get client properties of");
+    }
+    if (security.protocol() == SecurityProtocol.PLAINTEXT) {
+      throw new IllegalArgumentException("cluster '" + name + "' does not authenticate clients (security "
+          + "protocol PLAINTEXT), so it has no user '" + user + "'; use clientProperties()");
+    }
+    if (user.equals(security.superUser())) {
+      return clientProperties;
+    }
+    return security.clientProperties(name, bootstrapServers, user);
+  }
+
+  /**
+   * Returns the security protocol of the client listener.
+   *
+   * @return {@code PLAINTEXT}, {@code SASL_PLAINTEXT} or {@code SSL}
+   */
+  public String securityProtocol() {
+    return security.protocol().name;
   }
 
   /**
@@ -291,13 +524,15 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
       throw new IllegalStateException("embedded Kafka cluster '" + name + "' did not close cleanly: " + e, e);
     } finally {
       deleteRecursively(baseDirectory);
+      security.close();
       log.info("Closed embedded Kafka cluster '{}'", name);
     }
   }
 
   @Override
   public String toString() {
-    return "EmbeddedKafkaCluster{name=" + name + ", bootstrapServers=" + bootstrapServers + "}";
+    return "EmbeddedKafkaCluster{name=" + name + ", bootstrapServers=" + bootstrapServers
+        + (security.protocol() == SecurityProtocol.PLAINTEXT ? "" : ", security=" + security) + "}";
   }
 
   private BrokerServer broker() {

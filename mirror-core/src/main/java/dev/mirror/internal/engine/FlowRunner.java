@@ -59,7 +59,12 @@ final class FlowRunner {
   /** The positions at the last completed checkpoint round: its checkpoints cover every record before them. */
   private volatile Map<TopicPartition, Long> checkpointed = Map.of();
 
-  FlowRunner(EngineConfig config, FlowSpec flow, Duration timeout) {
+  private final FlowMetrics metrics;
+  private final java.util.concurrent.atomic.AtomicLong failures = new java.util.concurrent.atomic.AtomicLong();
+  private volatile @Nullable ReplicationWorker currentWorker;
+  private volatile @Nullable Producer<byte[], byte[]> currentProducer;
+
+  FlowRunner(EngineConfig config, FlowSpec flow, Duration timeout, MirrorMetrics mirrorMetrics) {
     this.config = config;
     this.flow = flow;
     this.source = config.clusters().get(flow.source());
@@ -68,6 +73,30 @@ final class FlowRunner {
     this.timeout = timeout;
     this.log = new LogContext("[mirror=" + config.name() + " flow=" + flow.id() + "] ").logger(FlowRunner.class);
     this.threadName = "mirror-" + config.name() + "-" + flow.id();
+    this.metrics = new FlowMetrics(mirrorMetrics, flow.source(), flow.target());
+    metrics.gauge(MirrorMetrics.Def.FLOW_RECORD_LAG, () -> {
+      ReplicationWorker w = currentWorker;
+      return w == null ? 0 : w.totalLag();
+    });
+    metrics.gauge(MirrorMetrics.Def.TOPIC_COUNT, () -> stats.topics);
+    metrics.gauge(MirrorMetrics.Def.PARTITION_COUNT, () -> stats.partitions);
+    metrics.gauge(MirrorMetrics.Def.GROUP_COUNT, () -> stats.groups);
+    metrics.gauge(MirrorMetrics.Def.CHECKPOINT_AGE, () -> stats.lastCheckpointMillis < 0 ? -1
+        : config.clock().millis() - stats.lastCheckpointMillis);
+    metrics.gauge(MirrorMetrics.Def.RESTART_COUNT, restarts::get);
+    metrics.gauge(MirrorMetrics.Def.FAILURE_COUNT, failures::get);
+    metrics.gauge(MirrorMetrics.Def.STATE, () -> state.get().ordinal());
+  }
+
+  /** Removes the flow's metrics. */
+  void closeMetrics() {
+    metrics.close();
+  }
+
+  /** Returns the metrics of the flow's current producer, or none between attempts. */
+  Map<org.apache.kafka.common.MetricName, ? extends org.apache.kafka.common.Metric> producerMetrics() {
+    Producer<byte[], byte[]> p = currentProducer;
+    return p == null ? Map.of() : p.metrics();
   }
 
   String id() {
@@ -233,6 +262,7 @@ final class FlowRunner {
   }
 
   private void recordError(String message) {
+    failures.incrementAndGet();
     lastError = message;
     lastErrorTime = config.clock().instant();
   }
@@ -311,7 +341,9 @@ final class FlowRunner {
       ReplicationWorker worker = new ReplicationWorker(consumer, producer, store, restored,
           flow.startPosition(), timeout, stats, config.clock(), log,
           policy instanceof dev.mirror.client.IdentityReplicationPolicy
-              ? new Provenance(flow.source(), flow.target(), stats) : null);
+              ? new Provenance(flow.source(), flow.target(), stats) : null, metrics);
+      currentWorker = worker;
+      currentProducer = producer;
       Map<String, TopicSync.Mapping> mappings = Map.of();
       long nextRefresh = 0;
       long nextCommit = System.nanoTime() + flow.commitInterval().toNanos();
@@ -409,6 +441,12 @@ final class FlowRunner {
       worker.checkFailures();
     } finally {
       activeConsumer = null;
+      ReplicationWorker w = currentWorker;
+      if (w != null) {
+        w.close();
+      }
+      currentWorker = null;
+      currentProducer = null;
     }
   }
 

@@ -20,6 +20,7 @@ public final class MirrorEngine {
   private final EngineConfig config;
   private final List<FlowRunner> flows = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Duration operationTimeout;
+  private final MirrorMetrics metrics;
   private final AtomicReference<State> state = new AtomicReference<>(State.CREATED);
   private final Logger log;
 
@@ -33,8 +34,9 @@ public final class MirrorEngine {
     this.config = config;
     this.log = new LogContext("[mirror=" + config.name() + "] ").logger(MirrorEngine.class);
     this.operationTimeout = operationTimeout;
+    this.metrics = new MirrorMetrics(config.name());
     for (FlowSpec f : config.flows()) {
-      flows.add(new FlowRunner(config, f, operationTimeout));
+      flows.add(new FlowRunner(config, f, operationTimeout, metrics));
     }
   }
 
@@ -89,6 +91,7 @@ public final class MirrorEngine {
   public boolean close(Duration timeout) {
     State s = state.get();
     if (s == State.CREATED && state.compareAndSet(State.CREATED, State.STOPPED)) {
+      metrics.close();
       log.info("state CREATED -> STOPPED");
       return true;
     }
@@ -119,6 +122,7 @@ public final class MirrorEngine {
       all = false;
     }
     if (all && state.compareAndSet(State.STOPPING, State.STOPPED)) {
+      metrics.close();
       log.info("state STOPPING -> STOPPED");
     } else if (!all) {
       log.warn("not every flow stopped within {}", timeout);
@@ -185,7 +189,7 @@ public final class MirrorEngine {
       throw new IllegalStateException("cannot add flow '" + spec.id() + "' to Mirror '" + config.name()
           + "' in state " + s);
     }
-    FlowRunner runner = new FlowRunner(config, spec, operationTimeout);
+    FlowRunner runner = new FlowRunner(config, spec, operationTimeout, metrics);
     flows.add(runner);
     log.info("added flow '{}'", spec.id());
     if (s == State.RUNNING || s == State.STARTING) {
@@ -205,6 +209,7 @@ public final class MirrorEngine {
       stopped = false;
     }
     flows.remove(f);
+    f.closeMetrics();
     log.info("removed flow '{}'{}", flowId, stopped ? "" : " (still stopping)");
     return stopped;
   }
@@ -256,6 +261,16 @@ public final class MirrorEngine {
     Map<TopicPartition, Long> lag = new java.util.HashMap<>();
     ends.forEach((tp, end) -> lag.put(tp, Math.max(0, end - at.getOrDefault(tp, 0L))));
     return lag;
+  }
+
+  /** Returns Mirror's metrics and those of the flows' current producers. */
+  public Map<org.apache.kafka.common.MetricName, ? extends org.apache.kafka.common.Metric> metrics() {
+    Map<org.apache.kafka.common.MetricName, org.apache.kafka.common.Metric> all =
+        new java.util.HashMap<>(metrics.metrics());
+    for (FlowRunner f : flows) {
+      all.putAll(f.producerMetrics());
+    }
+    return java.util.Collections.unmodifiableMap(all);
   }
 
   /** Returns a snapshot of the Mirror and its flows. */

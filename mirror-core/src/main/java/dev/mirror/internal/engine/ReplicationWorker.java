@@ -70,6 +70,9 @@ final class ReplicationWorker {
     long segmentTarget = -1;
     boolean warnedTargetGap;
     final Queue<long[]> newSegments = new ConcurrentLinkedQueue<>();
+    /** Records behind the source's end as last computed on the flow thread; read by the lag gauge. */
+    volatile long lag;
+    @Nullable MirrorMetrics.PartitionSensors sensors;
 
     PartitionState(TopicPartition source, String remoteTopic, long position) {
       this.source = source;
@@ -101,17 +104,23 @@ final class ReplicationWorker {
     private final boolean segmentStart;
     private final long nextIfLast;
     private final int count;
+    private final long bytes;
+    private final long timestamp;
     private final FlowStats stats;
+    private final Clock clock;
     private final Logger log;
 
-    Ack(PartitionState state, long sourceOffset, boolean segmentStart, long nextIfLast, int count, FlowStats stats,
-        Logger log) {
+    Ack(PartitionState state, long sourceOffset, boolean segmentStart, long nextIfLast, int count, long bytes,
+        long timestamp, FlowStats stats, Clock clock, Logger log) {
       this.state = state;
       this.sourceOffset = sourceOffset;
       this.segmentStart = segmentStart;
       this.nextIfLast = nextIfLast;
       this.count = count;
+      this.bytes = bytes;
+      this.timestamp = timestamp;
       this.stats = stats;
+      this.clock = clock;
       this.log = log;
     }
 
@@ -148,6 +157,11 @@ final class ReplicationWorker {
         s.targetNext = target + 1;
         s.ackedNext = nextIfLast;
         stats.recordsReplicated.add(count);
+        MirrorMetrics.PartitionSensors sensors = s.sensors;
+        if (sensors != null) {
+          long now = clock.millis();
+          sensors.copied(count, bytes, timestamp >= 0 ? now - timestamp : -1, now);
+        }
       }
     }
   }
@@ -166,11 +180,13 @@ final class ReplicationWorker {
   private final Map<TopicPartition, Long> stored;
   private volatile @Nullable Exception stateFailure;
   private final @Nullable Provenance provenance;
+  private final FlowMetrics metrics;
 
   ReplicationWorker(Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer, StateStore store,
       StateStore.Restored restored, StartPosition startPosition, Duration timeout, FlowStats stats, Clock clock,
-      Logger log, @Nullable Provenance provenance) {
+      Logger log, @Nullable Provenance provenance, FlowMetrics metrics) {
     this.provenance = provenance;
+    this.metrics = metrics;
     this.consumer = consumer;
     this.producer = producer;
     this.store = store;
@@ -209,12 +225,16 @@ final class ReplicationWorker {
       return;
     }
     for (TopicPartition tp : removed) {
-      retired.add(states.remove(tp));
+      PartitionState gone = states.remove(tp);
+      closeSensors(gone);
+      retired.add(gone);
     }
     awaitLeaders(added, wanted);
     Map<TopicPartition, Long> start = startPositions(added);
     for (TopicPartition tp : added) {
-      states.put(tp, new PartitionState(tp, wanted.get(tp), start.get(tp)));
+      PartitionState s = new PartitionState(tp, wanted.get(tp), start.get(tp));
+      s.sensors = metrics.partition(tp, () -> s.lag);
+      states.put(tp, s);
     }
     consumer.assign(wanted.keySet());
     for (TopicPartition tp : added) {
@@ -327,6 +347,11 @@ final class ReplicationWorker {
       }
       int last = list.size() - 1;
       long next = consumer.position(tp);
+      long batchBytes = 0;
+      if (s.sensors != null && last >= 0 && list.get(0).timestamp() >= 0) {
+        long now = clock.millis();
+        s.sensors.read(now - list.get(0).timestamp(), now);
+      }
       for (int i = 0; i <= last; i++) {
         ConsumerRecord<byte[], byte[]> r = list.get(i);
         boolean segmentStart = r.offset() != s.lastSentSource + 1;
@@ -334,9 +359,11 @@ final class ReplicationWorker {
         Long timestamp = r.timestamp() >= 0 ? r.timestamp() : null;
         ProducerRecord<byte[], byte[]> out = new ProducerRecord<>(s.remoteTopic, tp.partition(), timestamp, r.key(),
             r.value(), provenance != null ? provenance.stamp(r.headers()) : r.headers());
+        batchBytes += Math.max(0, r.serializedKeySize()) + Math.max(0, r.serializedValueSize());
         Callback callback = s;
         if (segmentStart || i == last) {
-          callback = new Ack(s, r.offset(), segmentStart, i == last ? next : -1, list.size(), stats, log);
+          callback = new Ack(s, r.offset(), segmentStart, i == last ? next : -1, list.size(), batchBytes,
+              r.timestamp(), stats, clock, log);
         }
         producer.send(out, callback);
       }
@@ -388,6 +415,11 @@ final class ReplicationWorker {
           s.expectedAckNext = position;
         }
       }
+      if (retired.indexOf(s) < 0) {
+        java.util.OptionalLong fetchLag = consumer.currentLag(s.source);
+        long position = consumer.position(s.source);
+        s.lag = Math.max(0, position + (fetchLag.isPresent() ? fetchLag.getAsLong() : 0) - s.ackedNext);
+      }
       long[] segment;
       while ((segment = s.newSegments.poll()) != null) {
         index.addSegment(s.source, segment[0], segment[1]);
@@ -412,6 +444,30 @@ final class ReplicationWorker {
       }
     }
     retired.removeIf(s -> s.storedNext >= s.ackedNext);
+  }
+
+  private static void closeSensors(PartitionState s) {
+    MirrorMetrics.PartitionSensors sensors = s.sensors;
+    s.sensors = null;
+    if (sensors != null) {
+      sensors.close();
+    }
+  }
+
+  /** Removes the partitions' metrics; the worker's clients are being closed. */
+  void close() {
+    for (PartitionState s : states.values()) {
+      closeSensors(s);
+    }
+  }
+
+  /** Returns the records behind the source over all partitions, as of the last position store. */
+  long totalLag() {
+    long total = 0;
+    for (PartitionState s : states.values()) {
+      total += s.lag;
+    }
+    return total;
   }
 
   private void onStateAck(RecordMetadata metadata, @Nullable Exception exception) {

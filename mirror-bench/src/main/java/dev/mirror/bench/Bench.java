@@ -1,0 +1,922 @@
+package dev.mirror.bench;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.utils.AppInfoParser;
+
+/**
+ * The race: Mirror (through its {@code mm2.properties} runner), MirrorMaker 2 in dedicated mode with its
+ * defaults and with a tuned producer, and a bare consumer-to-producer loop, each in its own process, measured
+ * from outside, in alternating rounds on the same two embedded clusters (hosted by {@link ClusterHost} in a
+ * separate JVM).
+ *
+ * <pre>
+ * Bench [--quick] [--rounds R] [--workload NxS ...] [--contestants mirror,mm2,mm2-tuned,bare]
+ *       [--heap 1g] [--race-timeout SECONDS] [--out FILE]
+ * </pre>
+ *
+ * <p>Per workload the source topic (8 partitions) is filled once with N records of S random bytes; every race
+ * copies it from the beginning into a topic of its own ({@code <alias>.<topic>}, a fresh source alias per race),
+ * which is deleted after the race. Per race: time to the first record on the target (from process start),
+ * records/s and MiB/s from the first record until the target holds all N, CPU seconds (user + system, from
+ * {@code /proc/<pid>/stat}) per million records while the target went from 10% to 90% of N, and peak RSS
+ * ({@code VmHWM}). The results (median [min–max] per contestant, ratios, the issue's targets) are printed and
+ * written as Markdown to {@code --out} (default {@code mirror-bench/target/bench-results.md}).
+ */
+public final class Bench {
+
+  /** The contestants, in race order. */
+  enum Contestant {
+    MIRROR("mirror", "Mirror (runner, defaults)"),
+    MM2("mm2", "MM2 dedicated, defaults"),
+    MM2_TUNED("mm2-tuned", "MM2 dedicated, tuned producer"),
+    BARE("bare", "bare consumer→producer loop");
+
+    final String code;
+    final String title;
+
+    Contestant(String code, String title) {
+      this.code = code;
+      this.title = title;
+    }
+
+    String idCode() {
+      return code.replace("-", "");
+    }
+
+    static Contestant of(String code) {
+      for (Contestant c : values()) {
+        if (c.code.equals(code)) {
+          return c;
+        }
+      }
+      throw new IllegalArgumentException("unknown contestant '" + code + "'; use "
+          + Arrays.stream(values()).map(c -> c.code).collect(Collectors.joining(",")));
+    }
+  }
+
+  /** N records of S bytes. */
+  record Workload(long records, int size) {
+    static Workload parse(String s) {
+      String[] p = s.toLowerCase(Locale.ROOT).split("x");
+      if (p.length != 2) {
+        throw new IllegalArgumentException("workload '" + s + "' is not NxS, such as 2000000x512");
+      }
+      return new Workload(Long.parseLong(p[0].replace("_", "")), Integer.parseInt(p[1].replace("_", "")));
+    }
+
+    String label() {
+      return String.format(Locale.ROOT, "%,d × %s", records, size % 1024 == 0 ? size / 1024 + " KiB" : size + " B");
+    }
+
+    double mib() {
+      return records * (double) size / (1 << 20);
+    }
+  }
+
+  /** One race's figures; NaN where not measured. */
+  record Result(Contestant contestant, int round, boolean completed, String note, double firstRecordSeconds,
+      double recordsPerSecond, double mibPerSecond, double cpuSecondsPerMillion, double peakRssMib,
+      double totalSeconds, double cpuSecondsTotal) {}
+
+  /** Figures of the table, with how to read them. */
+  enum Figure {
+    RECORDS_PER_S("records/s", true),
+    MIB_PER_S("MiB/s", true),
+    FIRST_RECORD_S("first record (s)", false),
+    CPU_PER_M("CPU s / M records", false),
+    PEAK_RSS("peak RSS (MiB)", false),
+    TOTAL_S("wall s to all records", false);
+
+    final String title;
+    final boolean higherIsBetter;
+
+    Figure(String title, boolean higherIsBetter) {
+      this.title = title;
+      this.higherIsBetter = higherIsBetter;
+    }
+
+    double of(Result r) {
+      return switch (this) {
+        case RECORDS_PER_S -> r.recordsPerSecond();
+        case MIB_PER_S -> r.mibPerSecond();
+        case FIRST_RECORD_S -> r.firstRecordSeconds();
+        case CPU_PER_M -> r.cpuSecondsPerMillion();
+        case PEAK_RSS -> r.peakRssMib();
+        case TOTAL_S -> r.totalSeconds();
+      };
+    }
+  }
+
+  private static final int PARTITIONS = 8;
+  private static final Duration POLL_BEFORE_FIRST = Duration.ofMillis(20);
+  private static final Duration POLL_AFTER_FIRST = Duration.ofMillis(50);
+  private static final Duration STOP_GRACE = Duration.ofSeconds(10);
+  private static final Duration COOL_DOWN = Duration.ofSeconds(3);
+
+  private final Options options;
+  private final Path workDir;
+  private final Path logDir;
+  private final String java;
+  private final String classpath;
+  private final Path runnerJar;
+  private final List<Process> started = new CopyOnWriteArrayList<>();
+  private final String runStamp =
+      ZonedDateTime.now().format(DateTimeFormatter.ofPattern("HHmmss", Locale.ROOT));
+
+  private String sourceServers;
+  private String targetServers;
+
+  private Bench(Options options) throws IOException {
+    this.options = options;
+    this.workDir = options.out.toAbsolutePath().getParent().resolve("bench-work");
+    this.logDir = options.out.toAbsolutePath().getParent().resolve("bench-logs");
+    Files.createDirectories(workDir);
+    Files.createDirectories(logDir);
+    this.java = ProcessHandle.current().info().command().orElse(
+        Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+    this.classpath = System.getProperty("java.class.path");
+    this.runnerJar = findRunnerJar();
+  }
+
+  /**
+   * Runs the benchmark.
+   *
+   * @param args see the class documentation
+   * @throws Exception when the clusters cannot start
+   */
+  public static void main(String[] args) throws Exception {
+    Options options;
+    try {
+      options = Options.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("error: " + e.getMessage());
+      System.err.println(Options.USAGE);
+      System.exit(2);
+      return;
+    }
+    if (options.help) {
+      System.out.println(Options.USAGE);
+      return;
+    }
+    if (!ProcStats.available()) {
+      System.err.println("error: the benchmark reads /proc to measure CPU time and RSS; it runs on Linux only");
+      System.exit(2);
+    }
+    Bench bench = new Bench(options);
+    Thread hook = new Thread(bench::killAll, "bench-cleanup");
+    Runtime.getRuntime().addShutdownHook(hook);
+    int code = bench.run();
+    System.exit(code);
+  }
+
+  private int run() throws Exception {
+    log("Mirror benchmark: " + options.describe());
+    log("contestant JVMs: " + java + " -Xmx" + options.heap + "; Mirror runner jar " + runnerJar + " (built "
+        + Files.getLastModifiedTime(runnerJar) + ")");
+    log("logs of every process: " + logDir);
+    Process host = startClusterHost();
+    Map<Workload, List<Result>> results = new LinkedHashMap<>();
+    try (Admin source = admin(sourceServers); Admin target = admin(targetServers)) {
+      int w = 0;
+      for (Workload workload : options.workloads) {
+        w++;
+        String topic = "bench-" + runStamp + "-w" + w;
+        preload(source, topic, workload);
+        List<Result> list = new ArrayList<>();
+        results.put(workload, list);
+        for (int round = 1; round <= options.rounds; round++) {
+          for (Contestant c : options.contestants) {
+            Result r = race(target, c, workload, w, round, topic);
+            list.add(r);
+            log(String.format(Locale.ROOT,
+                "  %-30s round %d: %s first record %.2f s, %,.0f records/s, %.1f MiB/s, CPU %.2f s/M records, "
+                    + "peak RSS %.0f MiB, all records after %.1f s",
+                c.title, round, r.completed() ? "" : "INCOMPLETE (" + r.note() + ")", r.firstRecordSeconds(),
+                r.recordsPerSecond(), r.mibPerSecond(), r.cpuSecondsPerMillion(), r.peakRssMib(),
+                r.totalSeconds()));
+          }
+        }
+        deleteTopic(source, topic);
+      }
+    } finally {
+      stopClusterHost(host);
+    }
+    String markdown = Report.markdown(options, results, machine(), runnerJar);
+    System.out.println();
+    System.out.println(markdown);
+    Files.createDirectories(options.out.toAbsolutePath().getParent());
+    Files.writeString(options.out, markdown, StandardCharsets.UTF_8);
+    log("results written to " + options.out.toAbsolutePath());
+    boolean allCompleted = results.values().stream().flatMap(List::stream).allMatch(Result::completed);
+    return allCompleted ? 0 : 1;
+  }
+
+  // ---------------------------------------------------------------------------------------------- clusters
+
+  private Process startClusterHost() throws IOException, InterruptedException {
+    List<String> cmd = List.of(java, "-Xmx1g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+        "-cp", classpath, ClusterHost.class.getName(), Long.toString(options.maxMinutes));
+    Path logFile = logDir.resolve("clusters.log");
+    Process host = new ProcessBuilder(cmd).redirectError(logFile.toFile()).start();
+    started.add(host);
+    BufferedReader out = new BufferedReader(new InputStreamReader(host.getInputStream(), StandardCharsets.UTF_8));
+    AtomicReference<String> src = new AtomicReference<>();
+    AtomicReference<String> tgt = new AtomicReference<>();
+    Thread reader = new Thread(() -> {
+      try {
+        String line;
+        while ((line = out.readLine()) != null) {
+          if (line.startsWith("BOOTSTRAP source ")) {
+            src.set(line.substring("BOOTSTRAP source ".length()).trim());
+          } else if (line.startsWith("BOOTSTRAP target ")) {
+            tgt.set(line.substring("BOOTSTRAP target ".length()).trim());
+          } else if (line.equals("READY")) {
+            synchronized (src) {
+              src.notifyAll();
+            }
+          }
+        }
+      } catch (IOException e) {
+        // the host ended
+      }
+    }, "cluster-host-stdout");
+    reader.setDaemon(true);
+    reader.start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    synchronized (src) {
+      while ((src.get() == null || tgt.get() == null) && host.isAlive() && System.nanoTime() < deadline) {
+        src.wait(200);
+      }
+    }
+    if (src.get() == null || tgt.get() == null) {
+      throw new IllegalStateException("the cluster host did not start within 120 s; see " + logFile);
+    }
+    sourceServers = src.get();
+    targetServers = tgt.get();
+    log("clusters ready in a separate JVM (pid " + host.pid() + "): source " + sourceServers + ", target "
+        + targetServers);
+    return host;
+  }
+
+  private void stopClusterHost(Process host) {
+    try {
+      host.getOutputStream().close(); // end of input: the host closes its clusters and exits
+      if (!host.waitFor(60, TimeUnit.SECONDS)) {
+        log("the cluster host did not stop within 60 s; killing it");
+        destroy(host);
+      }
+    } catch (IOException e) {
+      destroy(host);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      destroy(host);
+    }
+    started.remove(host);
+  }
+
+  private static Admin admin(String servers) {
+    return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers,
+        AdminClientConfig.CLIENT_ID_CONFIG, "bench-admin",
+        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
+        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000));
+  }
+
+  private void preload(Admin source, String topic, Workload workload) throws Exception {
+    long start = System.nanoTime();
+    source.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) -1))).all().get(30, TimeUnit.SECONDS);
+    Map<String, Object> p = new HashMap<>();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, sourceServers);
+    p.put(ProducerConfig.CLIENT_ID_CONFIG, "bench-preload");
+    p.put(ProducerConfig.BATCH_SIZE_CONFIG, 524_288);
+    p.put(ProducerConfig.LINGER_MS_CONFIG, 10);
+    p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 64L << 20);
+    p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
+    Random random = new Random(42);
+    byte[][] values = new byte[64][workload.size()];
+    for (byte[] v : values) {
+      random.nextBytes(v); // incompressible payload
+    }
+    AtomicReference<Exception> failure = new AtomicReference<>();
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+      for (long i = 0; i < workload.records() && failure.get() == null; i++) {
+        producer.send(new ProducerRecord<>(topic, (int) (i % PARTITIONS), null, values[(int) (i % values.length)]),
+            (m, e) -> {
+              if (e != null) {
+                failure.compareAndSet(null, e);
+              }
+            });
+      }
+      producer.flush();
+    }
+    if (failure.get() != null) {
+      throw new IllegalStateException("preloading " + topic + " failed: " + failure.get(), failure.get());
+    }
+    long end = endOffsetSum(source, topic, PARTITIONS);
+    if (end != workload.records()) {
+      throw new IllegalStateException("preloaded " + end + " records into " + topic + ", expected "
+          + workload.records());
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    log(String.format(Locale.ROOT, "workload %s: preloaded %s (%d partitions, %.0f MiB) in %.1f s",
+        workload.label(), topic, PARTITIONS, workload.mib(), seconds));
+  }
+
+  // ---------------------------------------------------------------------------------------------- races
+
+  private Result race(Admin target, Contestant c, Workload workload, int w, int round, String topic)
+      throws Exception {
+    String id = "w" + w + "r" + round + c.idCode();
+    String sourceAlias = "src" + id;
+    String targetAlias = "tgt" + id;
+    String targetTopic = sourceAlias + "." + topic;
+    List<String> cmd = command(c, id, sourceAlias, targetAlias, topic, targetTopic, workload);
+    Path logFile = logDir.resolve(id + ".log");
+    Files.writeString(logFile, String.join(" ", cmd) + System.lineSeparator(), StandardCharsets.UTF_8);
+
+    long n = workload.records();
+    long tenth = (long) Math.ceil(n * 0.10);
+    long ninetieth = (long) Math.ceil(n * 0.90);
+    Duration timeout = options.raceTimeout != null ? options.raceTimeout
+        : Duration.ofSeconds(90 + (long) (workload.mib() / 3.0));
+
+    long t0 = System.nanoTime();
+    Process process = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
+    started.add(process);
+    ProcessHandle handle = process.toHandle();
+    long deadline = t0 + timeout.toNanos();
+
+    long tFirst = -1;
+    long countAtFirst = 0;
+    long tDone = -1;
+    double cpuAt10 = Double.NaN;
+    long countAt10 = 0;
+    double cpuAt90 = Double.NaN;
+    long countAt90 = 0;
+    double cpuAtFirst = Double.NaN;
+    double cpuAtDone = Double.NaN;
+    List<TopicPartition> partitions = null;
+    String note = "";
+    double rss = Double.NaN;
+    try {
+      while (System.nanoTime() < deadline) {
+        if (!process.isAlive()) {
+          note = "the process exited with code " + process.exitValue() + "; see " + logFile;
+          break;
+        }
+        long count = 0;
+        if (partitions == null) {
+          partitions = partitionsOf(target, targetTopic);
+        }
+        if (partitions != null) {
+          count = endOffsetSum(target, partitions);
+        }
+        long now = System.nanoTime();
+        if (count > 0) {
+          double cpu = ProcStats.cpuSeconds(handle);
+          if (tFirst < 0) {
+            tFirst = now;
+            countAtFirst = count;
+            cpuAtFirst = cpu;
+          }
+          if (Double.isNaN(cpuAt10) && count >= tenth) {
+            cpuAt10 = cpu;
+            countAt10 = count;
+          }
+          if (Double.isNaN(cpuAt90) && count >= ninetieth) {
+            cpuAt90 = cpu;
+            countAt90 = count;
+          }
+          if (count >= n) {
+            tDone = now;
+            cpuAtDone = cpu;
+            if (count > n) {
+              note = "the target holds " + count + " records, " + (count - n) + " more than the source";
+            }
+            break;
+          }
+        }
+        Thread.sleep((tFirst < 0 ? POLL_BEFORE_FIRST : POLL_AFTER_FIRST).toMillis());
+      }
+      if (tDone < 0 && note.isEmpty()) {
+        note = "timed out after " + timeout.toSeconds() + " s; see " + logFile;
+      }
+    } finally {
+      rss = ProcStats.peakRssMib(handle);
+      stop(process);
+      started.remove(process);
+      Files.writeString(logFile, System.lineSeparator() + "[bench] stopped; peak RSS " + rss + " MiB"
+          + System.lineSeparator(), StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+      deleteTopic(target, targetTopic);
+    }
+    Thread.sleep(COOL_DOWN.toMillis());
+    return result(c, round, workload, note, t0, tFirst, countAtFirst, tDone, cpuAt10, countAt10, cpuAt90,
+        countAt90, cpuAtFirst, cpuAtDone, rss);
+  }
+
+  private static Result result(Contestant c, int round, Workload workload, String note, long t0, long tFirst,
+      long countAtFirst, long tDone, double cpuAt10, long countAt10, double cpuAt90, long countAt90,
+      double cpuAtFirst, double cpuAtDone, double rss) {
+    double first = tFirst < 0 ? Double.NaN : (tFirst - t0) / 1e9;
+    boolean completed = tDone >= 0;
+    double rate = Double.NaN;
+    double cpuPerM = Double.NaN;
+    double total = Double.NaN;
+    if (completed) {
+      total = (tDone - t0) / 1e9;
+      double copySeconds = (tDone - tFirst) / 1e9;
+      rate = copySeconds > 0 ? (workload.records() - countAtFirst) / copySeconds : Double.NaN;
+      if (countAt90 > countAt10 && !Double.isNaN(cpuAt10) && !Double.isNaN(cpuAt90)) {
+        cpuPerM = (cpuAt90 - cpuAt10) / (countAt90 - countAt10) * 1e6;
+      } else if (workload.records() > countAtFirst) {
+        cpuPerM = (cpuAtDone - cpuAtFirst) / (workload.records() - countAtFirst) * 1e6;
+      }
+    }
+    double mib = rate * workload.size() / (1 << 20);
+    return new Result(c, round, completed && note.isEmpty(), note, first, rate, mib, cpuPerM, rss, total,
+        cpuAtDone);
+  }
+
+  private List<String> command(Contestant c, String id, String sourceAlias, String targetAlias, String topic,
+      String targetTopic, Workload workload) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + options.heap));
+    switch (c) {
+      case MIRROR -> {
+        Path props = writeProperties(id, mm2Properties(sourceAlias, targetAlias, topic, false, false));
+        cmd.addAll(List.of("-jar", runnerJar.toString(), props.toString(), "--clusters", targetAlias));
+      }
+      case MM2, MM2_TUNED -> {
+        Path props = writeProperties(id, mm2Properties(sourceAlias, targetAlias, topic, true, c == Contestant.MM2_TUNED));
+        cmd.addAll(List.of(
+            "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
+            "-Dorg.slf4j.simpleLogger.log.org.apache.kafka.clients=warn",
+            "-Dorg.slf4j.simpleLogger.log.org.apache.kafka.common=warn",
+            "-Dorg.slf4j.simpleLogger.showDateTime=true",
+            "-cp", mm2Classpath(), "org.apache.kafka.connect.mirror.MirrorMaker", props.toString(),
+            "--clusters", targetAlias));
+      }
+      case BARE -> cmd.addAll(List.of(
+          "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=warn",
+          "-cp", classpath, BareLoop.class.getName(), sourceServers, targetServers, topic, targetTopic,
+          Long.toString(workload.records()), Long.toString(options.maxMinutes)));
+    }
+    return cmd;
+  }
+
+  /** The mm2.properties of a race: the same flow keys for Mirror and MM2; MM2 also gets replication factor 1. */
+  private Map<String, String> mm2Properties(String sourceAlias, String targetAlias, String topic, boolean mm2,
+      boolean tuned) {
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put("clusters", sourceAlias + ", " + targetAlias);
+    p.put(sourceAlias + ".bootstrap.servers", sourceServers);
+    p.put(targetAlias + ".bootstrap.servers", targetServers);
+    p.put(sourceAlias + "->" + targetAlias + ".enabled", "true");
+    p.put(sourceAlias + "->" + targetAlias + ".topics", topic);
+    if (mm2) {
+      // One-broker clusters: MM2's default replication factors (2 and 3) cannot be met.
+      for (String key : List.of("replication.factor", "checkpoints.topic.replication.factor",
+          "heartbeats.topic.replication.factor", "offset-syncs.topic.replication.factor",
+          "offset.storage.replication.factor", "config.storage.replication.factor",
+          "status.storage.replication.factor")) {
+        p.put(key, "1");
+      }
+    }
+    if (tuned) {
+      for (String alias : List.of(sourceAlias, targetAlias)) {
+        p.put(alias + ".producer.batch.size", "524288");
+        p.put(alias + ".producer.linger.ms", "10");
+        p.put(alias + ".producer.enable.idempotence", "true");
+        p.put(alias + ".producer.max.in.flight.requests.per.connection", "5");
+        p.put(alias + ".producer.compression.type", "none");
+      }
+    }
+    return p;
+  }
+
+  private Path writeProperties(String id, Map<String, String> props) throws IOException {
+    Path file = workDir.resolve(id + ".properties");
+    StringBuilder sb = new StringBuilder("# written by dev.mirror.bench.Bench\n");
+    props.forEach((k, v) -> sb.append(k).append(" = ").append(v).append('\n'));
+    Files.writeString(file, sb.toString(), StandardCharsets.UTF_8);
+    return file;
+  }
+
+  /**
+   * MM2's classpath: the benchmark's, less Mirror's own modules and test-only libraries, so it is close to the
+   * {@code libs/} directory of a Kafka distribution (clients, Connect, server, Scala, Jackson, Jetty).
+   */
+  private String mm2Classpath() {
+    List<String> excluded = List.of("/dev/mirror/", "/org/junit/", "/org/opentest4j/", "/org/assertj/",
+        "/net/bytebuddy/", "/org/testcontainers/", "/com/github/docker-java/", "/net/java/dev/jna/",
+        "/org/rnorth/", "/org/jetbrains/", "/org/apiguardian/");
+    return Arrays.stream(classpath.split(File.pathSeparator))
+        .filter(e -> excluded.stream().noneMatch(e.replace('\\', '/')::contains))
+        .filter(e -> !e.replace('\\', '/').matches(".*/mirror-[a-z-]+/target/.*"))
+        .collect(Collectors.joining(File.pathSeparator));
+  }
+
+  private static List<TopicPartition> partitionsOf(Admin admin, String topic) {
+    try {
+      TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get(5, TimeUnit.SECONDS)
+          .get(topic);
+      if (d == null || d.partitions().isEmpty()) {
+        return null;
+      }
+      return d.partitions().stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+    } catch (ExecutionException | TimeoutException e) {
+      return null; // not created yet
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+
+  private static long endOffsetSum(Admin admin, String topic, int partitions) throws Exception {
+    List<TopicPartition> tps = new ArrayList<>();
+    for (int i = 0; i < partitions; i++) {
+      tps.add(new TopicPartition(topic, i));
+    }
+    return endOffsetSum(admin, tps);
+  }
+
+  /** Sum of the partitions' end offsets; 0 while a partition is not ready. */
+  private static long endOffsetSum(Admin admin, List<TopicPartition> partitions) throws InterruptedException {
+    Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+    for (TopicPartition tp : partitions) {
+      request.put(tp, OffsetSpec.latest());
+    }
+    try {
+      Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> offsets =
+          admin.listOffsets(request).all().get(5, TimeUnit.SECONDS);
+      return offsets.values().stream().mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
+    } catch (ExecutionException | TimeoutException e) {
+      return 0;
+    }
+  }
+
+  private void deleteTopic(Admin admin, String topic) {
+    try {
+      admin.deleteTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      log("  (could not delete topic " + topic + ": " + e.getMessage() + ")");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------- processes
+
+  /** Stops a contestant: SIGTERM to it and its descendants, SIGKILL after the grace period. */
+  private static void stop(Process process) {
+    List<ProcessHandle> tree = new ArrayList<>();
+    process.descendants().forEach(tree::add);
+    process.destroy();
+    tree.forEach(ProcessHandle::destroy);
+    try {
+      if (!process.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+        destroy(process);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      destroy(process);
+    }
+    tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+  }
+
+  private static void destroy(Process process) {
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
+    process.destroyForcibly();
+    try {
+      process.waitFor(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Kills every process this benchmark started and that still runs (shutdown hook). */
+  private void killAll() {
+    for (Process p : started) {
+      if (p.isAlive()) {
+        destroy(p);
+      }
+    }
+  }
+
+  private Path findRunnerJar() {
+    String candidates = System.getProperty("mirror.bench.runnerJars", "");
+    List<Path> paths = new ArrayList<>();
+    for (String c : candidates.split(File.pathSeparator)) {
+      if (!c.isBlank()) {
+        paths.add(Paths.get(c.trim()));
+      }
+    }
+    String jar = "mirror-runner-0.1.0-SNAPSHOT-all.jar";
+    paths.add(Paths.get("mirror-runner", "target", jar));
+    paths.add(Paths.get("..", "mirror-runner", "target", jar));
+    paths.add(Paths.get(System.getProperty("user.home"), ".m2", "repository", "dev", "mirror", "mirror-runner",
+        "0.1.0-SNAPSHOT", jar));
+    Path newest = null;
+    for (Path p : paths) {
+      try {
+        if (Files.isRegularFile(p) && (newest == null
+            || Files.getLastModifiedTime(p).compareTo(Files.getLastModifiedTime(newest)) > 0)) {
+          newest = p.toAbsolutePath().normalize();
+        }
+      } catch (IOException e) {
+        // skip
+      }
+    }
+    if (newest == null) {
+      throw new IllegalStateException("the Mirror runner's shaded jar was not found in " + paths
+          + "; build it with: mvn -B -q -pl mirror-runner -am package -DskipTests");
+    }
+    return newest;
+  }
+
+  private static Map<String, String> machine() {
+    Map<String, String> m = new LinkedHashMap<>();
+    String cpu = "unknown";
+    long memKb = -1;
+    try {
+      for (String line : Files.readAllLines(Paths.get("/proc/cpuinfo"))) {
+        if (line.startsWith("model name")) {
+          cpu = line.substring(line.indexOf(':') + 1).trim();
+          break;
+        }
+      }
+      for (String line : Files.readAllLines(Paths.get("/proc/meminfo"))) {
+        if (line.startsWith("MemTotal:")) {
+          memKb = Long.parseLong(line.replaceAll("[^0-9]", ""));
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // leave unknown
+    }
+    m.put("CPU", Runtime.getRuntime().availableProcessors() + " cores, " + cpu);
+    m.put("memory", memKb > 0 ? String.format(Locale.ROOT, "%.1f GiB", memKb / 1048576.0) : "unknown");
+    m.put("OS", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+    m.put("Java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+    m.put("Kafka", AppInfoParser.getVersion() + " (brokers, clients, MM2)");
+    return m;
+  }
+
+  static void log(String line) {
+    System.out.println(ZonedDateTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT)) + " "
+        + line);
+    System.out.flush();
+  }
+
+  /** The command line. */
+  static final class Options {
+    static final String USAGE = String.join("\n",
+        "usage: Bench [--quick] [--rounds R] [--workload NxS ...] [--contestants mirror,mm2,mm2-tuned,bare]",
+        "             [--heap 1g] [--race-timeout SECONDS] [--out FILE]",
+        "  default: workloads 2000000x512 and 200000x4096, 3 rounds, every contestant",
+        "  --quick: workload 200000x512, 3 rounds");
+    static final List<Workload> DEFAULT_WORKLOADS =
+        List.of(new Workload(2_000_000, 512), new Workload(200_000, 4096));
+
+    List<Workload> workloads = new ArrayList<>();
+    int rounds = 3;
+    List<Contestant> contestants = List.of(Contestant.values());
+    String heap = "1g";
+    Duration raceTimeout;
+    long maxMinutes = 240;
+    Path out = defaultOut();
+    boolean quick;
+    boolean help;
+    String commandLine = "";
+
+    static Options parse(String[] args) {
+      Options o = new Options();
+      o.commandLine = String.join(" ", args);
+      for (int i = 0; i < args.length; i++) {
+        String a = args[i];
+        switch (a) {
+          case "-h", "--help" -> o.help = true;
+          case "--quick" -> o.quick = true;
+          case "--rounds" -> {
+            o.rounds = Integer.parseInt(value(args, ++i, a));
+            if (o.rounds < 1 || o.rounds > 50) {
+              throw new IllegalArgumentException("--rounds must be 1..50");
+            }
+          }
+          case "--workload" -> o.workloads.add(Workload.parse(value(args, ++i, a)));
+          case "--contestants" -> o.contestants = Arrays.stream(value(args, ++i, a).split(","))
+              .map(String::trim).filter(s -> !s.isEmpty()).map(Contestant::of).distinct().sorted().toList();
+          case "--heap" -> o.heap = value(args, ++i, a);
+          case "--race-timeout" -> o.raceTimeout = Duration.ofSeconds(Long.parseLong(value(args, ++i, a)));
+          case "--out" -> o.out = Paths.get(value(args, ++i, a));
+          default -> throw new IllegalArgumentException("unknown argument '" + a + "'");
+        }
+      }
+      if (o.workloads.isEmpty()) {
+        o.workloads = o.quick ? List.of(new Workload(200_000, 512)) : DEFAULT_WORKLOADS;
+      }
+      if (o.contestants.isEmpty()) {
+        throw new IllegalArgumentException("--contestants lists no contestant");
+      }
+      Set<Workload> distinct = Set.copyOf(o.workloads);
+      if (distinct.size() != o.workloads.size()) {
+        throw new IllegalArgumentException("a workload is given twice");
+      }
+      return o;
+    }
+
+    private static String value(String[] args, int i, String option) {
+      if (i >= args.length) {
+        throw new IllegalArgumentException(option + " needs a value");
+      }
+      return args[i];
+    }
+
+    private static Path defaultOut() {
+      String dir = System.getProperty("mirror.bench.targetDir");
+      if (dir == null) {
+        dir = Files.isDirectory(Paths.get("mirror-bench")) ? "mirror-bench/target" : "target";
+      }
+      return Paths.get(dir, "bench-results.md");
+    }
+
+    String describe() {
+      return "workloads " + workloads.stream().map(Workload::label).collect(Collectors.joining(", "))
+          + " over " + PARTITIONS + " partitions; " + rounds + " rounds of "
+          + contestants.stream().map(c -> c.code).collect(Collectors.joining(" ")) + "; contestant heap -Xmx" + heap;
+    }
+  }
+
+  /** Formats results. */
+  static final class Report {
+    private Report() {}
+
+    static String markdown(Options options, Map<Workload, List<Result>> results, Map<String, String> machine,
+        Path runnerJar) {
+      StringBuilder sb = new StringBuilder();
+      sb.append("# Mirror benchmark results\n\n");
+      sb.append("Run ").append(ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME))
+          .append(", arguments `").append(options.commandLine.isEmpty() ? "(none)" : options.commandLine)
+          .append("`: ").append(options.describe()).append(".\n\n");
+      machine.forEach((k, v) -> sb.append("- ").append(k).append(": ").append(v).append('\n'));
+      sb.append("- Mirror: `java -Xmx").append(options.heap).append(" -jar ").append(runnerJar.getFileName())
+          .append(" mm2.properties`, default configuration\n");
+      sb.append("- brokers: two single-node KRaft clusters in one separate JVM (-Xmx1g) on 127.0.0.1; every "
+          + "contestant is its own JVM (-Xmx").append(options.heap).append(") measured from outside\n\n");
+      for (Map.Entry<Workload, List<Result>> e : results.entrySet()) {
+        workloadSection(sb, options, e.getKey(), e.getValue());
+      }
+      sb.append("How to read: records/s and MiB/s (payload) from the first record on the target until it held "
+          + "every record; first record: from process start; CPU: user+sys seconds of the contestant's process "
+          + "per million records while the target went from 10% to 90%; peak RSS: VmHWM. Median [min–max] over "
+          + "the rounds; rounds alternate the contestants.\n");
+      return sb.toString();
+    }
+
+    private static void workloadSection(StringBuilder sb, Options options, Workload w, List<Result> results) {
+      sb.append("## ").append(w.label()).append(" (").append(String.format(Locale.ROOT, "%.0f MiB", w.mib()))
+          .append(")\n\n");
+      Map<Contestant, Map<Figure, Stats>> stats = new EnumMap<>(Contestant.class);
+      for (Contestant c : options.contestants) {
+        Map<Figure, Stats> m = new EnumMap<>(Figure.class);
+        for (Figure f : Figure.values()) {
+          m.put(f, Stats.of(results.stream().filter(r -> r.contestant() == c && r.completed())
+              .map(r -> f.of(r)).toList()));
+        }
+        stats.put(c, m);
+      }
+      sb.append("| contestant | rounds ok |");
+      for (Figure f : Figure.values()) {
+        sb.append(' ').append(f.title).append(" |");
+      }
+      sb.append("\n|---|---|");
+      sb.append("---|".repeat(Figure.values().length)).append('\n');
+      for (Contestant c : options.contestants) {
+        long ok = results.stream().filter(r -> r.contestant() == c && r.completed()).count();
+        long all = results.stream().filter(r -> r.contestant() == c).count();
+        sb.append("| ").append(c.title).append(" | ").append(ok).append('/').append(all).append(" |");
+        for (Figure f : Figure.values()) {
+          sb.append(' ').append(format(f, stats.get(c).get(f))).append(" |");
+        }
+        sb.append('\n');
+      }
+      sb.append('\n');
+
+      // Ratios of medians, every pair.
+      List<Figure> ratioFigures = List.of(Figure.RECORDS_PER_S, Figure.CPU_PER_M, Figure.FIRST_RECORD_S,
+          Figure.PEAK_RSS);
+      sb.append("| ratio of medians |");
+      for (Figure f : ratioFigures) {
+        sb.append(' ').append(f.title).append(" |");
+      }
+      sb.append("\n|---|").append("---|".repeat(ratioFigures.size())).append('\n');
+      List<Contestant> cs = options.contestants;
+      for (int i = 0; i < cs.size(); i++) {
+        for (int j = 0; j < cs.size(); j++) {
+          if (i == j) {
+            continue;
+          }
+          sb.append("| ").append(cs.get(i).code).append(" ÷ ").append(cs.get(j).code).append(" |");
+          for (Figure f : ratioFigures) {
+            double r = stats.get(cs.get(i)).get(f).ratioTo(stats.get(cs.get(j)).get(f));
+            sb.append(' ').append(Double.isNaN(r) ? "–" : String.format(Locale.ROOT, "%.2f", r)).append(" |");
+          }
+          sb.append('\n');
+        }
+      }
+      sb.append('\n');
+
+      if (stats.containsKey(Contestant.MIRROR)) {
+        sb.append("Targets (issue #6, medians):\n\n");
+        Map<Figure, Stats> m = stats.get(Contestant.MIRROR);
+        if (stats.containsKey(Contestant.BARE)) {
+          Map<Figure, Stats> b = stats.get(Contestant.BARE);
+          target(sb, "throughput ≥ 0.95× the bare loop",
+              m.get(Figure.RECORDS_PER_S).ratioTo(b.get(Figure.RECORDS_PER_S)), 0.95, true);
+          target(sb, "CPU per million records ≤ 1.15× the bare loop",
+              m.get(Figure.CPU_PER_M).ratioTo(b.get(Figure.CPU_PER_M)), 1.15, false);
+        }
+        if (stats.containsKey(Contestant.MM2_TUNED)) {
+          Map<Figure, Stats> t = stats.get(Contestant.MM2_TUNED);
+          target(sb, "throughput ≥ 1.7× tuned MM2",
+              m.get(Figure.RECORDS_PER_S).ratioTo(t.get(Figure.RECORDS_PER_S)), 1.7, true);
+        }
+        target(sb, "first record within 1.5 s of process start (s)", m.get(Figure.FIRST_RECORD_S).median(), 1.5,
+            false);
+        sb.append('\n');
+      }
+      List<Result> failed = results.stream().filter(r -> !r.completed()).toList();
+      if (!failed.isEmpty()) {
+        sb.append("Incomplete races (left out of the figures):\n\n");
+        for (Result r : failed) {
+          sb.append("- ").append(r.contestant().title).append(", round ").append(r.round()).append(": ")
+              .append(r.note()).append('\n');
+        }
+        sb.append('\n');
+      }
+    }
+
+    private static void target(StringBuilder sb, String what, double value, double limit, boolean atLeast) {
+      boolean met = !Double.isNaN(value) && (atLeast ? value >= limit : value <= limit);
+      sb.append("- ").append(what).append(": ")
+          .append(Double.isNaN(value) ? "not measured" : String.format(Locale.ROOT, "%.2f", value))
+          .append(" — **").append(met ? "met" : "missed").append("**\n");
+    }
+
+    static String format(Figure f, Stats s) {
+      if (!s.present()) {
+        return "–";
+      }
+      String pattern = switch (f) {
+        case RECORDS_PER_S -> "%,.0f";
+        case MIB_PER_S -> "%.1f";
+        case FIRST_RECORD_S, CPU_PER_M -> "%.2f";
+        case PEAK_RSS -> "%.0f";
+        case TOTAL_S -> "%.1f";
+      };
+      String median = String.format(Locale.ROOT, pattern, s.median());
+      if (s.count() == 1) {
+        return median;
+      }
+      return median + " [" + String.format(Locale.ROOT, pattern, s.min()) + "–"
+          + String.format(Locale.ROOT, pattern, s.max()) + "]";
+    }
+  }
+}

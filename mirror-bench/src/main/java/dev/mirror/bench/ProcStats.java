@@ -1,0 +1,89 @@
+package dev.mirror.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads a process's CPU time and peak resident set size from Linux's {@code /proc}, from outside the process.
+ * CPU time is user plus system time ({@code utime + stime} in {@code /proc/<pid>/stat}) of the process and its
+ * live descendants; peak RSS is {@code VmHWM} of {@code /proc/<pid>/status}.
+ */
+final class ProcStats {
+  /** Clock ticks per second of {@code /proc/<pid>/stat}'s times ({@code getconf CLK_TCK}); 100 on Linux/x86. */
+  static final long CLOCK_TICKS = clockTicks();
+
+  private ProcStats() {}
+
+  /** True when {@code /proc} can be read here (Linux). */
+  static boolean available() {
+    return Files.isReadable(Paths.get("/proc/self/stat"));
+  }
+
+  /**
+   * CPU seconds (user + system) used so far by the process and its live descendants, or NaN when unreadable
+   * (the process has ended).
+   */
+  static double cpuSeconds(ProcessHandle process) {
+    long ticks = ticks(process.pid());
+    if (ticks < 0) {
+      return Double.NaN;
+    }
+    List<ProcessHandle> children = new ArrayList<>();
+    process.descendants().forEach(children::add);
+    for (ProcessHandle child : children) {
+      long t = ticks(child.pid());
+      if (t > 0) {
+        ticks += t;
+      }
+    }
+    return ticks / (double) CLOCK_TICKS;
+  }
+
+  /** Peak resident set size in MiB ({@code VmHWM}), or NaN when unreadable. */
+  static double peakRssMib(ProcessHandle process) {
+    try {
+      for (String line : Files.readAllLines(Paths.get("/proc", Long.toString(process.pid()), "status"))) {
+        if (line.startsWith("VmHWM:")) {
+          String[] parts = line.substring("VmHWM:".length()).trim().split("\\s+");
+          return Long.parseLong(parts[0]) / 1024.0; // kB
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return Double.NaN;
+    }
+    return Double.NaN;
+  }
+
+  /** utime + stime in clock ticks, -1 when unreadable. */
+  private static long ticks(long pid) {
+    Path stat = Paths.get("/proc", Long.toString(pid), "stat");
+    try {
+      String s = Files.readString(stat);
+      // The command name (field 2) is in parentheses and may hold spaces: split after the last ')'.
+      String[] f = s.substring(s.lastIndexOf(')') + 2).trim().split("\\s+");
+      // f[0] is field 3 (state); utime is field 14, stime field 15.
+      return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  private static long clockTicks() {
+    try {
+      Process p = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes()).trim();
+      if (p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0 && !out.isEmpty()) {
+        return Long.parseLong(out);
+      }
+    } catch (IOException | RuntimeException e) {
+      // fall through
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return 100;
+  }
+}

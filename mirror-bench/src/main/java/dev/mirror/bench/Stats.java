@@ -1,0 +1,57 @@
+package dev.mirror.bench;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Median, minimum and maximum of a figure over the rounds of a race.
+ *
+ * @param median the median (the mean of the two middle values for an even count)
+ * @param min the smallest value
+ * @param max the largest value
+ * @param count how many values
+ */
+public record Stats(double median, double min, double max, int count) {
+
+  /**
+   * Summarizes the values; NaN values (a round that failed to measure the figure) are left out.
+   *
+   * @param values the values, one per round
+   * @return the summary; all NaN with count 0 when there is no value
+   */
+  public static Stats of(List<Double> values) {
+    Objects.requireNonNull(values, "values");
+    double[] v = values.stream().filter(Objects::nonNull).mapToDouble(Double::doubleValue)
+        .filter(d -> !Double.isNaN(d)).sorted().toArray();
+    if (v.length == 0) {
+      return new Stats(Double.NaN, Double.NaN, Double.NaN, 0);
+    }
+    int n = v.length;
+    double median = n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
+    return new Stats(median, v[0], v[n - 1], n);
+  }
+
+  /** Same as {@link #of(List)}. */
+  public static Stats of(double... values) {
+    return of(Arrays.stream(values).boxed().toList());
+  }
+
+  /** True when at least one value was measured. */
+  public boolean present() {
+    return count > 0;
+  }
+
+  /**
+   * The ratio of this median to the other's, NaN when either is missing or the other is 0.
+   *
+   * @param other the denominator
+   * @return {@code median / other.median}
+   */
+  public double ratioTo(Stats other) {
+    if (!present() || !other.present() || other.median == 0) {
+      return Double.NaN;
+    }
+    return median / other.median;
+  }
+}
