@@ -66,6 +66,9 @@ public final class FlowSpec {
   /** Default interval between checkpoints of the groups' offsets, and between looks for new groups. */
   public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(5);
 
+  /** Default interval between syncs of remote topics' configs and ACLs (MirrorMaker 2: 10 minutes). */
+  public static final Duration DEFAULT_METADATA_SYNC_INTERVAL = Duration.ofSeconds(30);
+
   /** Default interval between heartbeats. */
   public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
 
@@ -92,6 +95,9 @@ public final class FlowSpec {
   private final boolean emitCheckpoints;
   private final Duration checkpointInterval;
   private final boolean syncGroupOffsets;
+  private final Duration topicConfigSyncInterval;
+  private final boolean syncTopicAcls;
+  private final Duration topicAclSyncInterval;
   private final Duration groupRefreshInterval;
   private final Duration syncGroupOffsetsInterval;
   private final boolean emitHeartbeats;
@@ -122,6 +128,9 @@ public final class FlowSpec {
     this.checkpointInterval = b.checkpointInterval;
     this.syncGroupOffsets = b.syncGroupOffsets;
     this.groupRefreshInterval = b.groupRefreshInterval;
+    this.topicConfigSyncInterval = b.topicConfigSyncInterval;
+    this.syncTopicAcls = b.syncTopicAcls;
+    this.topicAclSyncInterval = b.topicAclSyncInterval;
     this.syncGroupOffsetsInterval = b.syncGroupOffsetsInterval;
     this.emitHeartbeats = b.emitHeartbeats;
     this.heartbeatInterval = b.heartbeatInterval;
@@ -240,6 +249,21 @@ public final class FlowSpec {
     return syncGroupOffsets;
   }
 
+  /** Returns the interval between syncs of existing remote topics' configs (with {@link #syncTopicConfigs()}). */
+  public Duration topicConfigSyncInterval() {
+    return topicConfigSyncInterval;
+  }
+
+  /** Returns whether topic ACLs are copied to remote topics. */
+  public boolean syncTopicAcls() {
+    return syncTopicAcls;
+  }
+
+  /** Returns the interval between ACL syncs. */
+  public Duration topicAclSyncInterval() {
+    return topicAclSyncInterval;
+  }
+
   /** Returns the interval between looks for new consumer groups on the source. */
   public Duration groupRefreshInterval() {
     return groupRefreshInterval;
@@ -299,6 +323,9 @@ public final class FlowSpec {
     b.checkpointInterval = checkpointInterval;
     b.syncGroupOffsets = syncGroupOffsets;
     b.groupRefreshInterval = groupRefreshInterval;
+    b.topicConfigSyncInterval = topicConfigSyncInterval;
+    b.syncTopicAcls = syncTopicAcls;
+    b.topicAclSyncInterval = topicAclSyncInterval;
     b.syncGroupOffsetsInterval = syncGroupOffsetsInterval;
     b.emitHeartbeats = emitHeartbeats;
     b.heartbeatInterval = heartbeatInterval;
@@ -369,6 +396,9 @@ public final class FlowSpec {
     private Duration checkpointInterval = DEFAULT_CHECKPOINT_INTERVAL;
     private boolean syncGroupOffsets;
     private Duration groupRefreshInterval = DEFAULT_CHECKPOINT_INTERVAL;
+    private Duration topicConfigSyncInterval = DEFAULT_METADATA_SYNC_INTERVAL;
+    private boolean syncTopicAcls = true;
+    private Duration topicAclSyncInterval = DEFAULT_METADATA_SYNC_INTERVAL;
     private Duration syncGroupOffsetsInterval = DEFAULT_CHECKPOINT_INTERVAL;
     private boolean emitHeartbeats = true;
     private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
@@ -681,6 +711,43 @@ public final class FlowSpec {
      */
     public Builder syncGroupOffsets(boolean syncGroupOffsets) {
       this.syncGroupOffsets = syncGroupOffsets;
+      return this;
+    }
+
+    /**
+     * Sets the interval between syncs of existing remote topics' configs with their sources' (when
+     * {@link #syncTopicConfigs(boolean)} is on): entries set on the source topic are set on the remote topic,
+     * entries at their default are reset there. Default: 30 seconds (MirrorMaker 2: 10 minutes).
+     *
+     * @param interval a positive duration
+     * @return this builder
+     */
+    public Builder topicConfigSyncInterval(Duration interval) {
+      this.topicConfigSyncInterval = Checks.positive(interval, "topicConfigSyncInterval");
+      return this;
+    }
+
+    /**
+     * Sets whether the replicated topics' LITERAL ACLs are copied to the remote topics, as MirrorMaker 2 does:
+     * ALLOW WRITE is never copied (only Mirror writes remote topics) and ALLOW ALL becomes ALLOW READ; ACLs on
+     * the target are never deleted. Skipped, with one log line, when a cluster has no authorizer. Default: true.
+     *
+     * @param syncTopicAcls false to leave the target's ACLs alone
+     * @return this builder
+     */
+    public Builder syncTopicAcls(boolean syncTopicAcls) {
+      this.syncTopicAcls = syncTopicAcls;
+      return this;
+    }
+
+    /**
+     * Sets the interval between ACL syncs. Default: 30 seconds.
+     *
+     * @param interval a positive duration
+     * @return this builder
+     */
+    public Builder topicAclSyncInterval(Duration interval) {
+      this.topicAclSyncInterval = Checks.positive(interval, "topicAclSyncInterval");
       return this;
     }
 

@@ -134,11 +134,11 @@ class Mm2PropertiesTest {
         "config.storage.replication.factor: not needed, ignored; Mirror has no Connect config or status topics",
         "heartbeats.topic.replication.factor" + oneRf,
         "offset-syncs.topic.replication.factor" + oneRf,
-        "status.storage.replication.factor: not needed, ignored; Mirror has no Connect config or status topics",
-        "sync.topic.acls.enabled: not supported yet, ignored; Mirror does not copy topic ACLs yet");
+        "status.storage.replication.factor: not needed, ignored; Mirror has no Connect config or status topics");
     withMirror(props, mirror -> {
       assertThat(mirror.flows()).extracting(FlowSpec::id).containsExactly("A->B", "B->A");
       assertThat(mirror.flows()).allSatisfy(f -> {
+        assertThat(f.syncTopicAcls()).isFalse();
         assertThat(f.replicationFactor()).isEqualTo(1);
         assertThat(f.heartbeatInterval()).isEqualTo(Duration.ofSeconds(5));
       });
@@ -527,13 +527,13 @@ class Mm2PropertiesTest {
   void warnings_unsupportedAndConnectKeys_namedWithReason() {
     Mm2Properties props = parse(
         "tasks.max", "4",
-        "A->B.sync.topic.acls.enabled", "false",
+        "A->B.sync.topic.acls.interval.seconds", "0",
         "key.converter", "org.apache.kafka.connect.converters.ByteArrayConverter",
         "config.storage.replication.factor", "3",
         "topics.blacklist", "tmp.*",
         "refresh.groups.enabled", "true");
 
-    assertThat(props.problems()).isEmpty();
+    assertThat(props.problems()).hasSize(1).first().asString().startsWith("A->B.sync.topic.acls.interval.seconds");
     assertThat(props.warnings()).containsExactly(
         "config.storage.replication.factor: not needed, ignored; Mirror has no Connect config or status topics",
         "key.converter: not needed, ignored; Mirror copies record bytes unchanged, as MirrorMaker 2 does with its "
@@ -542,8 +542,7 @@ class Mm2PropertiesTest {
             + "refresh.groups.interval.seconds",
         "tasks.max: not supported yet, ignored; each Mirror flow copies all its partitions on one thread",
         "topics.blacklist: removed in Kafka 4.0 and ignored (MirrorMaker 2 4.x ignores it too); use 'topics.exclude' "
-            + "instead",
-        "A->B.sync.topic.acls.enabled: not supported yet, ignored; Mirror does not copy topic ACLs yet");
+            + "instead");
   }
 
   @Test

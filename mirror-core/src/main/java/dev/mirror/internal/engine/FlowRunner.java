@@ -261,6 +261,12 @@ final class FlowRunner {
     log.debug("cause of the failure", cause);
   }
 
+  /** Reports a problem that does not stop the flow (a topic whose config or ACLs cannot be synced). */
+  private void reportProblem(String message) {
+    recordError(message);
+    log.warn("{}", message);
+  }
+
   private void recordError(String message) {
     failures.incrementAndGet();
     lastError = message;
@@ -349,6 +355,9 @@ final class FlowRunner {
       long nextCommit = System.nanoTime() + flow.commitInterval().toNanos();
       long nextCheckpoint = 0;
       long nextHeartbeat = 0;
+      long nextConfigSync = System.nanoTime() + flow.topicConfigSyncInterval().toNanos();
+      long nextAclSync = 0;
+      MetadataSync metadataSync = new MetadataSync(flow, topicSync, timeout, log);
       boolean announced = false;
       while (!stopRequested) {
         long now = System.nanoTime();
@@ -407,6 +416,20 @@ final class FlowRunner {
             offsetSyncs.checkFailures();
           }
           nextCommit = now + flow.commitInterval().toNanos();
+        }
+        if (flow.syncTopicConfigs() && now >= nextConfigSync) {
+          step = "syncing topic configs to target cluster '" + target.alias() + "'";
+          List<String> problems = new ArrayList<>();
+          metadataSync.syncConfigs(sourceAdmin, targetAdmin, mappings.values(), problems);
+          problems.forEach(this::reportProblem);
+          nextConfigSync = now + flow.topicConfigSyncInterval().toNanos();
+        }
+        if (flow.syncTopicAcls() && now >= nextAclSync) {
+          step = "syncing topic ACLs to target cluster '" + target.alias() + "'";
+          List<String> problems = new ArrayList<>();
+          metadataSync.syncAcls(sourceAdmin, targetAdmin, mappings.values(), problems);
+          problems.forEach(this::reportProblem);
+          nextAclSync = now + flow.topicAclSyncInterval().toNanos();
         }
         if (heartbeats != null && now >= nextHeartbeat) {
           step = "writing heartbeats";

@@ -52,7 +52,6 @@ final class Mm2Keys {
       "Mirror always looks for new groups, every refresh.groups.interval.seconds";
   private static final String ONE_INTERNAL_RF = "Mirror creates all its own topics with one replication factor, set "
       + "by offset.storage.replication.factor";
-  private static final String NO_ACLS = "Mirror does not copy topic ACLs yet";
   private static final String CONNECT_STORAGE = "Mirror has no Connect config or status topics";
   private static final String CONNECT_OFFSETS =
       "Mirror keeps its positions in its own topic on the target (set its replication factor with "
@@ -71,10 +70,6 @@ final class Mm2Keys {
     unsupported("refresh.groups.enabled", EACH_CHECKPOINT_GROUPS);
     unsupported("group.filter.class", "use groups and groups.exclude");
     unsupported("offset.lag.max", "Mirror decides itself when to write offset syncs");
-    unsupported("sync.topic.acls.enabled", NO_ACLS);
-    unsupported("sync.topic.acls.interval.seconds", NO_ACLS);
-    unsupported("sync.topic.configs.interval.seconds",
-        "Mirror copies topic configs when it creates a remote topic and does not sync them afterwards");
     unsupported("topic.filter.class", "use topics and topics.exclude");
     unsupported("config.property.filter.class", "use config.properties.exclude");
     unsupported("use.defaults.from", "Mirror copies only the source's non-default topic configs, as "

@@ -68,6 +68,9 @@ public final class Mm2Parser {
   static final String SYNC_GROUP_OFFSETS_ENABLED = "sync.group.offsets.enabled";
   static final String SYNC_GROUP_OFFSETS_INTERVAL_SECONDS = "sync.group.offsets.interval.seconds";
   static final String REFRESH_GROUPS_INTERVAL_SECONDS = "refresh.groups.interval.seconds";
+  static final String SYNC_TOPIC_CONFIGS_INTERVAL_SECONDS = "sync.topic.configs.interval.seconds";
+  static final String SYNC_TOPIC_ACLS_ENABLED = "sync.topic.acls.enabled";
+  static final String SYNC_TOPIC_ACLS_INTERVAL_SECONDS = "sync.topic.acls.interval.seconds";
   static final String EMIT_HEARTBEATS_ENABLED = "emit.heartbeats.enabled";
   static final String EMIT_HEARTBEATS_INTERVAL_SECONDS = "emit.heartbeats.interval.seconds";
   static final String HEARTBEATS_REPLICATION_ENABLED = "heartbeats.replication.enabled";
@@ -88,7 +91,8 @@ public final class Mm2Parser {
   private static final Set<String> FLOW_SETTINGS = Set.of(TOPICS, TOPICS_EXCLUDE, REPLICATION_FACTOR,
       REFRESH_TOPICS_ENABLED, REFRESH_TOPICS_INTERVAL_SECONDS, SYNC_TOPIC_CONFIGS_ENABLED, CONFIG_PROPERTIES_EXCLUDE,
       GROUPS, GROUPS_EXCLUDE, EMIT_CHECKPOINTS_ENABLED, EMIT_CHECKPOINTS_INTERVAL_SECONDS, SYNC_GROUP_OFFSETS_ENABLED,
-      SYNC_GROUP_OFFSETS_INTERVAL_SECONDS, REFRESH_GROUPS_INTERVAL_SECONDS, EMIT_HEARTBEATS_ENABLED, EMIT_HEARTBEATS_INTERVAL_SECONDS, HEARTBEATS_REPLICATION_ENABLED,
+      SYNC_GROUP_OFFSETS_INTERVAL_SECONDS, REFRESH_GROUPS_INTERVAL_SECONDS, SYNC_TOPIC_CONFIGS_INTERVAL_SECONDS,
+      SYNC_TOPIC_ACLS_ENABLED, SYNC_TOPIC_ACLS_INTERVAL_SECONDS, EMIT_HEARTBEATS_ENABLED, EMIT_HEARTBEATS_INTERVAL_SECONDS, HEARTBEATS_REPLICATION_ENABLED,
       EMIT_OFFSET_SYNCS_ENABLED, OFFSET_SYNCS_TOPIC_LOCATION);
 
   private static final Pattern LIST_SEPARATOR = Pattern.compile("\\s*,\\s*");
@@ -783,6 +787,15 @@ public final class Mm2Parser {
       case REFRESH_GROUPS_INTERVAL_SECONDS:
         b.groupRefreshInterval((Duration) value);
         break;
+      case SYNC_TOPIC_CONFIGS_INTERVAL_SECONDS:
+        b.topicConfigSyncInterval((Duration) value);
+        break;
+      case SYNC_TOPIC_ACLS_ENABLED:
+        b.syncTopicAcls((Boolean) value);
+        break;
+      case SYNC_TOPIC_ACLS_INTERVAL_SECONDS:
+        b.topicAclSyncInterval((Duration) value);
+        break;
       case EMIT_HEARTBEATS_ENABLED:
         b.emitHeartbeats((Boolean) value);
         break;
@@ -852,12 +865,15 @@ public final class Mm2Parser {
       case EMIT_HEARTBEATS_ENABLED:
       case HEARTBEATS_REPLICATION_ENABLED:
       case EMIT_OFFSET_SYNCS_ENABLED:
+      case SYNC_TOPIC_ACLS_ENABLED:
         return bool(key, value, sink);
       case REFRESH_TOPICS_INTERVAL_SECONDS:
       case EMIT_CHECKPOINTS_INTERVAL_SECONDS:
       case EMIT_HEARTBEATS_INTERVAL_SECONDS:
       case SYNC_GROUP_OFFSETS_INTERVAL_SECONDS:
       case REFRESH_GROUPS_INTERVAL_SECONDS:
+      case SYNC_TOPIC_CONFIGS_INTERVAL_SECONDS:
+      case SYNC_TOPIC_ACLS_INTERVAL_SECONDS:
         Long seconds = positiveLong(key, value, "seconds", "60", sink);
         return seconds == null ? null : Duration.ofSeconds(seconds);
       case OFFSET_SYNCS_TOPIC_LOCATION:
