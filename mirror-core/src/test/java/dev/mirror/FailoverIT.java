@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mirror.client.Checkpoint;
 import dev.mirror.testing.Await;
 import dev.mirror.testing.EmbeddedKafkaCluster;
+import dev.mirror.testing.KafkaClustersExtension;
 import dev.mirror.testing.KafkaTestData;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -26,10 +27,10 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Exact offset translation: after a failover, a group resumes on the target at exactly the record after
@@ -38,24 +39,17 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class FailoverIT {
+  // A busy log cleaner, so compaction makes offset gaps within the test's time.
+  @RegisterExtension
+  static final KafkaClustersExtension CLUSTERS =
+      KafkaClustersExtension.withBrokerConfig(Map.of("log.cleaner.backoff.ms", "100"), "primary", "backup");
   private static EmbeddedKafkaCluster primary;
   private static EmbeddedKafkaCluster backup;
 
   @BeforeAll
-  static void startClusters() {
-    // A busy log cleaner, so compaction makes offset gaps within the test's time.
-    primary = EmbeddedKafkaCluster.start("primary", Map.of("log.cleaner.backoff.ms", "100"));
-    backup = EmbeddedKafkaCluster.start("backup");
-  }
-
-  @AfterAll
-  static void stopClusters() {
-    if (primary != null) {
-      primary.close();
-    }
-    if (backup != null) {
-      backup.close();
-    }
+  static void clusters() {
+    primary = CLUSTERS.get("primary");
+    backup = CLUSTERS.get("backup");
   }
 
   private static Mirror mirror(String name, String topicRegex) {

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mirror.testing.Await;
 import dev.mirror.testing.EmbeddedKafkaCluster;
+import dev.mirror.testing.KafkaClustersExtension;
 import dev.mirror.testing.KafkaTestData;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -18,31 +19,23 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** States, thread names, and a flow whose cluster is down not stopping the others. */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class LifecycleIT {
+  @RegisterExtension
+  static final KafkaClustersExtension CLUSTERS = KafkaClustersExtension.of("primary", "backup");
   private static EmbeddedKafkaCluster primary;
   private static EmbeddedKafkaCluster backup;
 
   @BeforeAll
-  static void startClusters() {
-    primary = EmbeddedKafkaCluster.start("primary");
-    backup = EmbeddedKafkaCluster.start("backup");
-  }
-
-  @AfterAll
-  static void stopClusters() {
-    if (primary != null) {
-      primary.close();
-    }
-    if (backup != null) {
-      backup.close();
-    }
+  static void clusters() {
+    primary = CLUSTERS.get("primary");
+    backup = CLUSTERS.get("backup");
   }
 
   private static int closedPort() throws IOException {

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import dev.mirror.testing.Await;
 import dev.mirror.testing.EmbeddedKafkaCluster;
+import dev.mirror.testing.KafkaClustersExtension;
 import dev.mirror.testing.KafkaTestData;
 import java.time.Duration;
 import java.util.Collection;
@@ -28,10 +29,10 @@ import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourcePatternFilter;
 import org.apache.kafka.common.resource.ResourceType;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Topic configs and ACLs follow the source on an interval, with MirrorMaker 2's rules. */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
@@ -40,23 +41,16 @@ class MetadataSyncIT {
       "authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer",
       "allow.everyone.if.no.acl.found", "true",
       "super.users", "User:ANONYMOUS");
+  @RegisterExtension
+  static final KafkaClustersExtension CLUSTERS =
+      KafkaClustersExtension.withBrokerConfig(AUTHORIZER, "primary", "backup");
   private static EmbeddedKafkaCluster primary;
   private static EmbeddedKafkaCluster backup;
 
   @BeforeAll
-  static void startClusters() {
-    primary = EmbeddedKafkaCluster.start("primary", AUTHORIZER);
-    backup = EmbeddedKafkaCluster.start("backup", AUTHORIZER);
-  }
-
-  @AfterAll
-  static void stopClusters() {
-    if (primary != null) {
-      primary.close();
-    }
-    if (backup != null) {
-      backup.close();
-    }
+  static void clusters() {
+    primary = CLUSTERS.get("primary");
+    backup = CLUSTERS.get("backup");
   }
 
   private static Config config(Admin admin, String topic) throws Exception {

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mirror.testing.Await;
 import dev.mirror.testing.EmbeddedKafkaCluster;
+import dev.mirror.testing.KafkaClustersExtension;
 import dev.mirror.testing.KafkaTestData;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -28,31 +29,23 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The data path and topic sync against two real KRaft clusters. */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class ReplicationIT {
+  @RegisterExtension
+  static final KafkaClustersExtension CLUSTERS = KafkaClustersExtension.of("primary", "backup");
   private static EmbeddedKafkaCluster primary;
   private static EmbeddedKafkaCluster backup;
 
   @BeforeAll
-  static void startClusters() {
-    primary = EmbeddedKafkaCluster.start("primary");
-    backup = EmbeddedKafkaCluster.start("backup");
-  }
-
-  @AfterAll
-  static void stopClusters() {
-    if (primary != null) {
-      primary.close();
-    }
-    if (backup != null) {
-      backup.close();
-    }
+  static void clusters() {
+    primary = CLUSTERS.get("primary");
+    backup = CLUSTERS.get("backup");
   }
 
   static Mirror.Builder mirror(String name) {

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mirror.testing.Await;
 import dev.mirror.testing.EmbeddedKafkaCluster;
+import dev.mirror.testing.KafkaClustersExtension;
 import dev.mirror.testing.KafkaTestData;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -19,31 +20,23 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Positions live in the target cluster: restarts of the Mirror and of the target broker lose nothing. */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class ResumeIT {
+  @RegisterExtension
+  static final KafkaClustersExtension CLUSTERS = KafkaClustersExtension.of("primary", "backup");
   private static EmbeddedKafkaCluster primary;
   private static EmbeddedKafkaCluster backup;
 
   @BeforeAll
-  static void startClusters() {
-    primary = EmbeddedKafkaCluster.start("primary");
-    backup = EmbeddedKafkaCluster.start("backup");
-  }
-
-  @AfterAll
-  static void stopClusters() {
-    if (primary != null) {
-      primary.close();
-    }
-    if (backup != null) {
-      backup.close();
-    }
+  static void clusters() {
+    primary = CLUSTERS.get("primary");
+    backup = CLUSTERS.get("backup");
   }
 
   private static Mirror build(String name, String topic, StartPosition start) {

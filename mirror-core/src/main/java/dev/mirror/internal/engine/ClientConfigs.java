@@ -41,34 +41,28 @@ public final class ClientConfigs {
 
   /** Returns the properties of the source consumer of a flow. */
   public static Map<String, Object> sourceConsumer(ClusterSpec source, FlowSpec flow, String clientId) {
-    Map<String, Object> c = new LinkedHashMap<>();
-    c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
-    c.putAll(source.properties());
-    c.putAll(source.consumerOverrides());
-    c.putAll(flow.consumerOverrides());
-    c.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId);
-    c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-    c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
-    c.remove(ConsumerConfig.GROUP_ID_CONFIG);
-    c.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
-    return c;
+    Map<String, Object> defaults = Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
+    return consumer(defaults, source, flow, clientId, "none");
   }
 
   /** Returns the properties of a consumer that reads Mirror's own topics on the target cluster. */
   public static Map<String, Object> targetConsumer(ClusterSpec target, FlowSpec flow, String clientId) {
-    Map<String, Object> c = new LinkedHashMap<>();
-    c.putAll(target.properties());
-    c.putAll(target.consumerOverrides());
+    return consumer(Map.of(), target, flow, clientId, "earliest");
+  }
+
+  /** Defaults, then the cluster's properties and overrides, then the flow's, then what Mirror owns. */
+  private static Map<String, Object> consumer(Map<String, Object> defaults, ClusterSpec cluster, FlowSpec flow,
+      String clientId, String autoOffsetReset) {
+    Map<String, Object> c = new LinkedHashMap<>(defaults);
+    c.putAll(cluster.properties());
+    c.putAll(cluster.consumerOverrides());
     c.putAll(flow.consumerOverrides());
     c.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId);
     c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
     c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, autoOffsetReset);
     c.remove(ConsumerConfig.GROUP_ID_CONFIG);
     c.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
     return c;

@@ -367,6 +367,7 @@ final class FlowRunner {
           List<String> problems = new ArrayList<>();
           mappings = topicSync.sync(sourceAdmin, targetAdmin, problems);
           worker.assign(mappings);
+          replicated = worker.positions(); // the partitions, at least, must be known before RUNNING
           if (!problems.isEmpty()) {
             recordError(problems.get(0) + (problems.size() > 1 ? " (and " + (problems.size() - 1) + " more)" : ""));
           }
