@@ -46,8 +46,15 @@ public final class OffsetIndex {
     }
   }
 
-  /** Forgets segments at or after {@code from}; they will be derived again when those records are copied. */
+  /**
+   * Forgets segments at or after {@code from}; they will be derived again when those records are copied.
+   * {@code Long.MIN_VALUE} forgets the partition entirely.
+   */
   public void truncate(TopicPartition tp, long from) {
+    if (from == Long.MIN_VALUE) {
+      maps.remove(tp); // a re-created partition: nothing known about the old one applies
+      return;
+    }
     PartitionMap m = maps.get(tp);
     if (m != null) {
       m.segments.tailMap(from, true).clear();

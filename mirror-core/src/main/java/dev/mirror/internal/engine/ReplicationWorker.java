@@ -90,6 +90,17 @@ final class ReplicationWorker {
       }
     }
 
+    /** Moves the partition to {@code position} after the source lost or re-created it (flow thread only). */
+    void reset(long position) {
+      lastSentSource = Long.MIN_VALUE;
+      ackedNext = position;
+      expectedAckNext = position;
+      storedSentNext = position - 1; // stored at the next position store, even when lower than before
+      storedNext = position - 1;
+      segmentSource = -1;
+      segmentTarget = -1;
+    }
+
     void startSegment(long sourceOffset, long targetOffset) {
       segmentSource = sourceOffset;
       segmentTarget = targetOffset;
@@ -181,10 +192,15 @@ final class ReplicationWorker {
   private volatile @Nullable Exception stateFailure;
   private final @Nullable Provenance provenance;
   private final FlowMetrics metrics;
+  private final java.util.function.Consumer<String> problems;
+  private final Map<String, org.apache.kafka.common.Uuid> topicIds = new HashMap<>();
+  /** Partitions of re-created topics: they start at their first offset whatever the start position says. */
+  private final Set<TopicPartition> fromBeginning = new HashSet<>();
 
   ReplicationWorker(Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer, StateStore store,
       StateStore.Restored restored, StartPosition startPosition, Duration timeout, FlowStats stats, Clock clock,
-      Logger log, @Nullable Provenance provenance, FlowMetrics metrics) {
+      Logger log, @Nullable Provenance provenance, FlowMetrics metrics, java.util.function.Consumer<String> problems) {
+    this.problems = problems;
     this.provenance = provenance;
     this.metrics = metrics;
     this.consumer = consumer;
@@ -228,7 +244,9 @@ final class ReplicationWorker {
       PartitionState gone = states.remove(tp);
       closeSensors(gone);
       retired.add(gone);
+      stored.put(tp, gone.ackedNext);
     }
+    recreated(mappings, added);
     awaitLeaders(added, wanted);
     Map<TopicPartition, Long> start = startPositions(added);
     for (TopicPartition tp : added) {
@@ -243,6 +261,32 @@ final class ReplicationWorker {
     stats.partitions = states.size();
     if (!removed.isEmpty()) {
       log.info("stopped replicating {} partitions: {}", removed.size(), removed);
+    }
+  }
+
+  /**
+   * Finds source topics deleted and created again under the same name while the flow ran (their topic id
+   * changed): their partitions are copied again from the beginning, since the positions of the old topic mean
+   * nothing in the new one, and the flow reports it.
+   */
+  private void recreated(Map<String, TopicSync.Mapping> mappings, List<TopicPartition> added) {
+    for (TopicSync.Mapping m : mappings.values()) {
+      org.apache.kafka.common.Uuid before = topicIds.put(m.sourceTopic(), m.topicId());
+      if (before == null || before.equals(m.topicId())) {
+        continue;
+      }
+      String message = "source topic '" + m.sourceTopic() + "' was deleted and created again (topic id " + before
+          + " is now " + m.topicId() + "): the topic re-created is copied from its first offset to '"
+          + m.remoteTopic() + "', after the records copied from the old one";
+      log.warn("{}", message);
+      problems.accept(message);
+      for (TopicPartition tp : added) {
+        if (tp.topic().equals(m.sourceTopic())) {
+          stored.remove(tp);
+          fromBeginning.add(tp);
+          index.truncate(tp, Long.MIN_VALUE);
+        }
+      }
     }
   }
 
@@ -294,8 +338,14 @@ final class ReplicationWorker {
     if (fresh.isEmpty()) {
       return result;
     }
-    Map<TopicPartition, Long> offsets = startPosition == StartPosition.LATEST
-        ? consumer.endOffsets(fresh, timeout) : consumer.beginningOffsets(fresh, timeout);
+    Map<TopicPartition, Long> offsets = new HashMap<>(startPosition == StartPosition.LATEST
+        ? consumer.endOffsets(fresh, timeout) : consumer.beginningOffsets(fresh, timeout));
+    List<TopicPartition> again = new ArrayList<>(fresh);
+    again.retainAll(fromBeginning);
+    if (!again.isEmpty()) {
+      offsets.putAll(consumer.beginningOffsets(again, timeout));
+      fromBeginning.removeAll(again);
+    }
     List<Future<RecordMetadata>> sends = new ArrayList<>();
     for (TopicPartition tp : fresh) {
       long offset = offsets.get(tp);
@@ -376,20 +426,30 @@ final class ReplicationWorker {
   }
 
   private void handleOutOfRange(Map<TopicPartition, Long> outOfRange) {
+    // Everything sent before is acknowledged first, so no late callback moves a position after the reset.
+    producer.flush();
     Map<TopicPartition, Long> begin = consumer.beginningOffsets(outOfRange.keySet(), timeout);
     Map<TopicPartition, Long> end = consumer.endOffsets(outOfRange.keySet(), timeout);
     for (Map.Entry<TopicPartition, Long> e : outOfRange.entrySet()) {
       TopicPartition tp = e.getKey();
       long position = e.getValue();
       long first = begin.get(tp);
+      String message;
       if (position < first) {
-        log.warn("source partition {} now starts at offset {} but replication had reached {}: {} records were"
-            + " deleted on the source before they were replicated (retention or delete-records); continuing"
-            + " from {}", tp, first, position, first - position, first);
+        message = "source partition " + tp + " now starts at offset " + first + " but replication had reached "
+            + position + ": " + (first - position) + " records were deleted on the source before they were"
+            + " replicated (retention or delete-records); continuing from " + first;
       } else {
-        log.warn("source partition {} ends at offset {} but replication had reached {}: the source log was"
-            + " truncated or the topic re-created; continuing from its first offset {}", tp, end.get(tp),
-            position, first);
+        message = "source partition " + tp + " ends at offset " + end.get(tp) + " but replication had reached "
+            + position + ": the source log was truncated or the topic re-created; copying it again from its first"
+            + " offset " + first;
+        index.truncate(tp, Long.MIN_VALUE);
+      }
+      log.warn("{}", message);
+      problems.accept(message);
+      PartitionState s = states.get(tp);
+      if (s != null) {
+        s.reset(first);
       }
       consumer.seek(tp, first);
     }

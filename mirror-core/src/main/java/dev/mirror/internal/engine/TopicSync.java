@@ -38,7 +38,7 @@ import org.slf4j.Logger;
 final class TopicSync {
 
   /** A source topic and where it goes. {@code partitions} is how many partitions can be copied now. */
-  record Mapping(String sourceTopic, String remoteTopic, int partitions) {}
+  record Mapping(String sourceTopic, String remoteTopic, int partitions, org.apache.kafka.common.Uuid topicId) {}
 
   private final FlowSpec flow;
   private final ReplicationPolicy policy;
@@ -103,7 +103,7 @@ final class TopicSync {
             + " wait until the target topic has as many partitions (grant ALTER on the topic to Mirror's"
             + " principal, or add partitions with kafka-topics --alter)");
       }
-      result.put(e.getKey(), new Mapping(e.getKey(), e.getValue(), n));
+      result.put(e.getKey(), new Mapping(e.getKey(), e.getValue(), n, sd.topicId()));
     }
     logChanges(result);
     last = result;

@@ -1,0 +1,129 @@
+package dev.mirror;
+
+import static dev.mirror.testing.KafkaTestData.createTopic;
+import static dev.mirror.testing.KafkaTestData.produce;
+import static dev.mirror.testing.KafkaTestData.readAll;
+import static dev.mirror.testing.KafkaTestData.uniqueName;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mirror.testing.Await;
+import dev.mirror.testing.EmbeddedKafkaCluster;
+import dev.mirror.testing.KafkaClustersExtension;
+import dev.mirror.testing.KafkaTestData;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.RecordsToDelete;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Faults on the source side: each is recovered with no loss, or reported in the status and the log. */
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
+class FaultsIT {
+  @RegisterExtension
+  static final KafkaClustersExtension CLUSTERS = KafkaClustersExtension.of("primary", "backup");
+  private static EmbeddedKafkaCluster primary;
+  private static EmbeddedKafkaCluster backup;
+
+  @BeforeAll
+  static void clusters() {
+    primary = CLUSTERS.get("primary");
+    backup = CLUSTERS.get("backup");
+  }
+
+  private static Mirror mirror(String name, String topic) {
+    return Mirror.builder()
+        .name(name)
+        .cluster("primary", primary.clientProperties())
+        .cluster("backup", backup.clientProperties())
+        .operationTimeout(Duration.ofSeconds(10))
+        .retryBackoff(Duration.ofMillis(200), Duration.ofSeconds(2))
+        .flow(f -> f.from("primary").to("backup").topicNames(topic).replicateHeartbeats(false).emitHeartbeats(false)
+            .commitInterval(Duration.ofMillis(200)).topicRefreshInterval(Duration.ofMillis(500)))
+        .build();
+  }
+
+  private static List<ProducerRecord<byte[], byte[]>> batch(String topic, int from, int count) {
+    List<ProducerRecord<byte[], byte[]>> list = new ArrayList<>();
+    for (int i = from; i < from + count; i++) {
+      list.add(new ProducerRecord<>(topic, 0, null, ("v" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+    return list;
+  }
+
+  private static List<String> values(EmbeddedKafkaCluster cluster, String topic) {
+    return readAll(cluster, topic, Duration.ofSeconds(20)).stream().map(r -> KafkaTestData.utf8(r.value()))
+        .collect(Collectors.toList());
+  }
+
+  @Test
+  void sourceBrokerRestart_midFlow_losesNothing() throws Exception {
+    String topic = uniqueName("src-restart");
+    createTopic(primary, topic, 1);
+    try (Mirror mirror = mirror(uniqueName("f"), topic).start()) {
+      produce(primary, topic, batch(topic, 0, 5_000));
+      Await.until(Duration.ofSeconds(30), () -> assertThat(values(backup, "primary." + topic)).isNotEmpty());
+      primary.restartBroker();
+      produce(primary, topic, batch(topic, 5_000, 5_000));
+      Await.until(Duration.ofSeconds(90), () -> assertThat(new LinkedHashSet<>(values(backup, "primary." + topic)))
+          .hasSize(10_000));
+    }
+    assertThat(new ArrayList<>(new LinkedHashSet<>(values(backup, "primary." + topic))))
+        .isEqualTo(values(primary, topic));
+  }
+
+  @Test
+  void sourceTruncatedBelowPosition_isReportedAndReplicationContinues() throws Exception {
+    String topic = uniqueName("truncated");
+    String name = uniqueName("f");
+    createTopic(primary, topic, 1);
+    produce(primary, topic, batch(topic, 0, 100));
+    try (Mirror mirror = mirror(name, topic).start()) {
+      Await.until(Duration.ofSeconds(30), () -> assertThat(values(backup, "primary." + topic)).hasSize(100));
+    }
+    produce(primary, topic, batch(topic, 100, 100));
+    try (Admin admin = Admin.create(primary.clientProperties())) {
+      admin.deleteRecords(Map.of(new TopicPartition(topic, 0), RecordsToDelete.beforeOffset(190))).all()
+          .get(20, TimeUnit.SECONDS);
+    }
+    try (Mirror mirror = mirror(name, topic).start()) {
+      Await.until(Duration.ofSeconds(30), () -> {
+        assertThat(values(backup, "primary." + topic)).hasSize(110).endsWith("v198", "v199");
+        assertThat(mirror.status().flow("primary->backup").orElseThrow().lastError())
+            .contains("90 records were deleted on the source before they were replicated");
+      });
+    }
+  }
+
+  @Test
+  void sourceTopicRecreated_isReportedAndItsNewRecordsAreCopied() throws Exception {
+    String topic = uniqueName("recreated");
+    createTopic(primary, topic, 1);
+    produce(primary, topic, batch(topic, 0, 50));
+    try (Mirror mirror = mirror(uniqueName("f"), topic).start();
+         Admin admin = Admin.create(primary.clientProperties())) {
+      Await.until(Duration.ofSeconds(30), () -> assertThat(values(backup, "primary." + topic)).hasSize(50));
+      admin.deleteTopics(List.of(topic)).all().get(20, TimeUnit.SECONDS);
+      Await.until(Duration.ofSeconds(30), () -> assertThat(KafkaTestData.topics(primary)).doesNotContain(topic));
+      Await.until(Duration.ofSeconds(30), () -> assertThat(
+          mirror.status().flow("primary->backup").orElseThrow().partitions()).isZero());
+      createTopic(primary, topic, 1);
+      produce(primary, topic, batch(topic, 1_000, 5));
+      Await.until(Duration.ofSeconds(60), () -> {
+        assertThat(values(backup, "primary." + topic)).hasSize(55).endsWith("v1000", "v1001", "v1002", "v1003",
+            "v1004");
+        assertThat(mirror.status().flow("primary->backup").orElseThrow().lastError())
+            .contains("was deleted and created again");
+      });
+    }
+  }
+}
