@@ -208,6 +208,24 @@ public final class Mirror implements AutoCloseable {
     return engine.metrics();
   }
 
+  /**
+   * Checks the permissions every flow needs on its clusters and reports what is missing, naming cluster,
+   * resource and operation. Flows also run this check when they start, before any data moves, and log it.
+   *
+   * @param timeout the timeout of each admin call
+   * @return the report
+   * @throws MirrorException when a cluster cannot be reached
+   */
+  public PermissionReport checkPermissions(Duration timeout) {
+    Checks.positive(timeout, "timeout");
+    try {
+      return engine.checkPermissions(timeout);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new org.apache.kafka.common.errors.InterruptException(e);
+    }
+  }
+
   /** Returns the Mirror's state. */
   public State state() {
     return engine.state();

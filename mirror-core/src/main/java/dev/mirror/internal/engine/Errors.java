@@ -31,6 +31,10 @@ final class Errors {
       return "unknown error";
     }
     Throwable t = unwrap(error);
+    if (t instanceof TopicAuthorizationException && resourceType.equals("the resource")) {
+      return "not authorized on topics " + ((TopicAuthorizationException) t).unauthorizedTopics()
+          + "; grant the ACLs Mirror.checkPermissions reports as missing";
+    }
     if (t instanceof TopicAuthorizationException || t instanceof GroupAuthorizationException
         || t instanceof TransactionalIdAuthorizationException) {
       return "not authorized (" + t.getMessage() + "); grant " + operation + " on " + resourceType + " '"

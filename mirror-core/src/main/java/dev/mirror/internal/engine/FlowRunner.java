@@ -54,6 +54,8 @@ final class FlowRunner {
   private volatile @Nullable Thread thread;
   private volatile String step = "starting";
   private volatile boolean pauseRequested;
+  private boolean preflightDone;
+  private @Nullable String missingPermissions;
   /** Per source partition, the offset before which every record is on the target; refreshed at each store. */
   private volatile Map<TopicPartition, Long> replicated = Map.of();
   /** The positions at the last completed checkpoint round: its checkpoints cover every record before them. */
@@ -256,6 +258,9 @@ final class FlowRunner {
       detail = Errors.describe(cause, "the needed operation", "the resource", step);
     }
     String message = "failed while " + step + ": " + detail;
+    if (missingPermissions != null && Errors.needsPerson(cause)) {
+      message += "; the permission check found: " + missingPermissions;
+    }
     recordError(message);
     log.warn("{}", message);
     log.debug("cause of the failure", cause);
@@ -291,6 +296,20 @@ final class FlowRunner {
           timeout)));
       Admin targetAdmin = closer.admin(clients.admin(ClientConfigs.admin(target, flow, prefix + "target-admin",
           timeout)));
+      if (!preflightDone) {
+        step = "checking permissions on clusters '" + source.alias() + "' and '" + target.alias() + "'";
+        dev.mirror.PermissionReport report = new dev.mirror.PermissionReport(new Preflight(flow, policy,
+            InternalTopics.state(config.name(), flow.source()), timeout).run(sourceAdmin, targetAdmin));
+        // Checked once per Mirror start; a cluster that cannot be reached fails here and is retried.
+        preflightDone = true;
+        if (!report.allRequiredGranted()) {
+          missingPermissions = report.missing().toString();
+          recordError("missing permissions: " + missingPermissions);
+          log.warn("permission check before replicating: {}", report);
+        } else if (!report.missingOptional().isEmpty()) {
+          log.info("permission check before replicating: {}", report);
+        }
+      }
       StateStore store = new StateStore(InternalTopics.state(config.name(), flow.source()), log);
       int internalRf = config.internalTopicReplicationFactor();
       step = "creating state topic '" + store.topic() + "' on target cluster '" + target.alias() + "'";

@@ -263,6 +263,23 @@ public final class MirrorEngine {
     return lag;
   }
 
+  /** Checks the permissions every flow needs on its clusters. */
+  public dev.mirror.PermissionReport checkPermissions(Duration timeout) throws InterruptedException {
+    List<dev.mirror.PermissionReport.Check> checks = new ArrayList<>();
+    for (FlowRunner f : flows) {
+      FlowSpec spec = f.spec();
+      String prefix = "mirror-" + config.name() + "-" + spec.id() + "-preflight-";
+      try (org.apache.kafka.clients.admin.Admin source = config.clients().admin(ClientConfigs.admin(
+               config.clusters().get(spec.source()), spec, prefix + "source", timeout));
+           org.apache.kafka.clients.admin.Admin target = config.clients().admin(ClientConfigs.admin(
+               config.clusters().get(spec.target()), spec, prefix + "target", timeout))) {
+        checks.addAll(new Preflight(spec, config.policyOf(spec), InternalTopics.state(config.name(), spec.source()),
+            timeout).run(source, target));
+      }
+    }
+    return new dev.mirror.PermissionReport(checks);
+  }
+
   /** Returns Mirror's metrics and those of the flows' current producers. */
   public Map<org.apache.kafka.common.MetricName, ? extends org.apache.kafka.common.Metric> metrics() {
     Map<org.apache.kafka.common.MetricName, org.apache.kafka.common.Metric> all =
