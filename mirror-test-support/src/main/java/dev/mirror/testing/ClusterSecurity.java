@@ -1,18 +1,31 @@
 package dev.mirror.testing;
 
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
+import javax.crypto.Mac;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
+import javax.crypto.spec.SecretKeySpec;
+
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.common.metadata.UserScramCredentialRecord;
 import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.config.SslConfigs;
 import org.apache.kafka.common.security.auth.SecurityProtocol;
+import org.apache.kafka.metadata.bootstrap.BootstrapMetadata;
+import org.apache.kafka.server.common.ApiMessageAndVersion;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -34,6 +47,8 @@ final class ClusterSecurity implements AutoCloseable {
   /** The CN of the broker's own certificate, and so its principal over TLS with client authentication. */
   static final String TLS_BROKER_PRINCIPAL = "broker";
 
+  private static final int SCRAM_ITERATIONS = 4096;
+  private static final SecureRandom RANDOM = new SecureRandom();
   private static final Pattern LEGAL_USER = Pattern.compile("[a-zA-Z0-9._-]+");
   private static final String PLAIN_MODULE = "org.apache.kafka.common.security.plain.PlainLoginModule";
   private static final String SCRAM_MODULE = "org.apache.kafka.common.security.scram.ScramLoginModule";
@@ -124,10 +139,6 @@ final class ClusterSecurity implements AutoCloseable {
     return protocol;
   }
 
-  @Nullable String mechanism() {
-    return mechanism;
-  }
-
   boolean isScram() {
     return mechanism != null && mechanism.startsWith("SCRAM-");
   }
@@ -136,12 +147,44 @@ final class ClusterSecurity implements AutoCloseable {
     return superUser;
   }
 
-  String password(String user) {
-    return Objects.requireNonNull(users.get(user), user);
-  }
-
-  Set<String> users() {
-    return users.keySet();
+  /**
+   * Returns {@code bootstrap} plus one SCRAM credential record per user, computed as RFC 5802 says (and as
+   * {@code kafka-storage format --add-scram} does): a random salt, 4096 iterations, the stored key and the server
+   * key. The password itself is not stored.
+   */
+  BootstrapMetadata withScramCredentials(BootstrapMetadata bootstrap) {
+    String mech = Objects.requireNonNull(mechanism);
+    ScramMechanism scram = ScramMechanism.fromMechanismName(mech);
+    String hash = mech.substring("SCRAM-".length());                 // SHA-256, SHA-512
+    String hmac = "Hmac" + hash.replace("-", "");                    // HmacSHA256, HmacSHA512
+    List<ApiMessageAndVersion> records = new ArrayList<>(bootstrap.records());
+    try {
+      for (Map.Entry<String, String> user : users.entrySet()) {
+        byte[] salt = new byte[32];
+        RANDOM.nextBytes(salt);
+        // SCRAM's Hi() is PBKDF2 with the mechanism's HMAC, one block long.
+        SecretKeyFactory pbkdf2 = SecretKeyFactory.getInstance("PBKDF2With" + hmac);
+        int keyBits = MessageDigest.getInstance(hash).getDigestLength() * 8;
+        byte[] saltedPassword = pbkdf2.generateSecret(
+            new PBEKeySpec(user.getValue().toCharArray(), salt, SCRAM_ITERATIONS, keyBits)).getEncoded();
+        Mac mac = Mac.getInstance(hmac);
+        mac.init(new SecretKeySpec(saltedPassword, hmac));
+        byte[] clientKey = mac.doFinal("Client Key".getBytes(StandardCharsets.UTF_8));
+        byte[] serverKey = mac.doFinal("Server Key".getBytes(StandardCharsets.UTF_8));
+        byte[] storedKey = MessageDigest.getInstance(hash).digest(clientKey);
+        records.add(new ApiMessageAndVersion(new UserScramCredentialRecord()
+            .setName(user.getKey())
+            .setMechanism(scram.type())
+            .setSalt(salt)
+            .setStoredKey(storedKey)
+            .setServerKey(serverKey)
+            .setIterations(SCRAM_ITERATIONS), (short) 0));
+      }
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot compute the " + mech + " credentials of the users "
+          + new TreeSet<>(users.keySet()) + ": " + e, e);
+    }
+    return BootstrapMetadata.fromRecords(records, bootstrap.source());
   }
 
   /** Creates the files the broker needs (TLS only). */

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -29,12 +28,8 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
-import org.apache.kafka.clients.admin.ScramCredentialInfo;
-import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.admin.TopicListing;
-import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
-import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.errors.InterruptException;
@@ -196,8 +191,9 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
 
   /**
    * Starts a cluster whose client listener speaks {@code SASL_PLAINTEXT} with a SCRAM mechanism. The users'
-   * credentials are created through the Admin API ({@code alterUserScramCredentials}, 4096 iterations) on the
-   * controller listener once the node runs; this method returns when the super user can log in.
+   * credentials (4096 iterations) are written when the node is formatted, as {@code kafka-storage format
+   * --add-scram} does; this method returns when the super user can log in. More users can be added later with
+   * {@code Admin.alterUserScramCredentials} as the super user.
    *
    * @param name the cluster's alias, made of {@code [a-zA-Z0-9._-]}
    * @param mechanism {@code SCRAM-SHA-256} or {@code SCRAM-SHA-512}
@@ -264,12 +260,22 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
           "name must be made of the characters [a-zA-Z0-9._-], but was '" + name + "'");
     }
     long startNanos = System.nanoTime();
-    TestKitNodes nodes = new TestKitNodes.Builder()
+    TestKitNodes.Builder nodesBuilder = new TestKitNodes.Builder()
         .setCombined(true)
         .setNumBrokerNodes(1)
         .setNumControllerNodes(1)
-        .setBootstrapMetadataVersion(MetadataVersion.latestProduction())
-        .build();
+        .setBootstrapMetadataVersion(MetadataVersion.latestProduction());
+    TestKitNodes nodes = nodesBuilder.build();
+    if (security.isScram()) {
+      // The users' SCRAM credentials go into the bootstrap metadata the controller writes when it first starts,
+      // as 'kafka-storage format --add-scram' does: the SCRAM listener admits nobody before, and the controller
+      // listener does not serve alterUserScramCredentials. Same directory and cluster id, so nothing leaks.
+      nodes = nodesBuilder
+          .setBaseDirectory(Paths.get(nodes.baseDirectory()))
+          .setClusterId(nodes.clusterId())
+          .setBootstrapMetadata(security.withScramCredentials(nodes.bootstrapMetadata()))
+          .build();
+    }
     KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes);
     LoopbackSocketFactoryManager.install(builder);
     Map<String, String> config = new LinkedHashMap<>(DEFAULT_BROKER_CONFIG);
@@ -313,7 +319,6 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
       } else {
         clientProperties = security.clientProperties(name, bootstrapServers, security.superUser());
         if (security.isScram()) {
-          createScramCredentials(name, kit, nodes, security, startNanos);
           awaitLogin(name, clientProperties, startNanos);
         }
       }
@@ -331,30 +336,6 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
       closeAfterFailedStart(name, kit);
       security.close();
       throw new IllegalStateException("cannot start embedded Kafka cluster '" + name + "': " + e, e);
-    }
-  }
-
-  /**
-   * Creates every user's SCRAM credentials through the PLAINTEXT controller listener, whose principal
-   * ({@code User:ANONYMOUS}) is a super user when ACLs are on; the SCRAM listener itself admits nobody yet.
-   */
-  private static void createScramCredentials(String name, KafkaClusterTestKit kit, TestKitNodes nodes,
-      ClusterSecurity security, long startNanos) throws InterruptedException, ExecutionException, TimeoutException {
-    int controllerId = kit.controllers().keySet().iterator().next();
-    int controllerPort = kit.controllers().get(controllerId).socketServer()
-        .boundPort(ListenerName.normalised(nodes.controllerListenerName().value()));
-    Map<String, Object> props = new HashMap<>();
-    props.put(AdminClientConfig.BOOTSTRAP_CONTROLLERS_CONFIG, LOOPBACK + ":" + controllerPort);
-    props.put(AdminClientConfig.CLIENT_ID_CONFIG, "mirror-test-" + name + "-scram");
-    ScramMechanism mechanism = ScramMechanism.fromMechanismName(Objects.requireNonNull(security.mechanism()));
-    List<UserScramCredentialAlteration> alterations = new ArrayList<>();
-    for (String user : security.users()) {
-      alterations.add(new UserScramCredentialUpsertion(user, new ScramCredentialInfo(mechanism, 4096),
-          security.password(user)));
-    }
-    long deadline = startNanos + DEFAULT_READY_TIMEOUT.toNanos();
-    try (Admin admin = Admin.create(props)) {
-      admin.alterUserScramCredentials(alterations).all().get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
     }
   }
 

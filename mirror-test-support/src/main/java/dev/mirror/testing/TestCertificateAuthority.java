@@ -89,8 +89,8 @@ final class TestCertificateAuthority implements AutoCloseable {
     try {
       Path caStore = directory.resolve("ca.p12");
       String caPassword = newPassword("ca");
-      keytool(directory, name, caPassword, List.of("-genkeypair", "-alias", CA_ALIAS, "-dname", "CN=Mirror test CA " + name,
-          "-ext", "bc:c", "-keystore", caStore.toString()));
+      keytool(directory, name, caPassword, List.of("-genkeypair", "-alias", CA_ALIAS,
+          "-dname", "CN=Mirror test CA " + name, "-ext", "bc:c", "-keystore", caStore.toString()));
       KeyStore ca = load(caStore, caPassword);
       KeyStore trust = KeyStore.getInstance(STORE_TYPE);
       trust.load(null, null);
