@@ -36,7 +36,6 @@ import org.apache.kafka.common.resource.ResourcePatternFilter;
 import org.apache.kafka.common.resource.ResourceType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -139,13 +138,6 @@ class ScramAclSourceToMtlsTargetIT {
   }
 
   @Test
-  @Disabled("engine: when READ is revoked after the permission preflight passed, the source consumer's"
-      + " TopicAuthorizationException is described generically: \"failed while replicating from source cluster"
-      + " 'source' to target cluster 'target': not authorized on topics [t]; grant the ACLs Mirror.checkPermissions"
-      + " reports as missing\", without the operation, unlike the preflight's \"missing READ on TOPIC 't'\""
-      + " (README: the status names the missing permission). Fix in FlowRunner.handleError: a"
-      + " TopicAuthorizationException raised while polling the source means READ on those topics, so say"
-      + " \"missing READ on TOPIC 't'\"")
   void readRevokedWhileRunning_errorNamesReadOnTheTopic() throws Exception {
     String topic = uniqueName("revoked");
     String error = errorAfterReadRevoked(topic);
@@ -180,14 +172,6 @@ class ScramAclSourceToMtlsTargetIT {
   }
 
   @Test
-  @Disabled("engine: with the read-only permissions README promises are enough (the source stays read-only except"
-      + " heartbeats, which get one warning), the default topic ACL sync (syncTopicAcls=true) calls describeAcls on"
-      + " the source, which needs DESCRIBE on CLUSTER; every topicAclSyncInterval (30 s) the flow records \"cannot"
-      + " read ACLs of source cluster 'source': not authorized (...); grant DESCRIBE on CLUSTER to Mirror's"
-      + " principal\" as its lastError (so healthy() flips to false) and the broker logs an ERROR with a stack"
-      + " trace. Fix in MetadataSync.syncAcls: on ClusterAuthorizationException from the source, warn once (as"
-      + " Heartbeats does for a read-only source) naming DESCRIBE on CLUSTER, and stop syncing ACLs for this flow"
-      + " instead of reporting a flow error each interval")
   void readOnlySource_defaultSettings_noErrorBeyondOneHeartbeatWarning() throws Exception {
     String prefix = uniqueName("quiet");
     String topic = prefix + "-orders";
@@ -218,13 +202,6 @@ class ScramAclSourceToMtlsTargetIT {
   }
 
   @Test
-  @Disabled("engine: when the target's admin client cannot be created (here: a wrong keystore password), the"
-      + " status says \"failed while connecting to source cluster 'source': KafkaException: Failed to create new"
-      + " KafkaAdminClient\": the wrong cluster, and no cause (\"Failed to load SSL keystore ... of type PKCS12\""
-      + " is only in the DEBUG stack trace). The same holds for a malformed sasl.jaas.config (\"JAAS config entry"
-      + " not terminated by semi-colon\"). Fix in FlowRunner.runOnce: set step to \"connecting to target cluster"
-      + " ...\" before creating the target admin, and in handleError describe a KafkaException by its root cause's"
-      + " message (these messages carry paths and reasons, no secret values)")
   void wrongTargetKeystorePassword_statusNamesTheTargetAndTheCause() {
     Map<String, Object> badTarget = new HashMap<>(target.clientProperties(MIRROR_USER));
     badTarget.put(SslConfigs.SSL_KEYSTORE_PASSWORD_CONFIG, "not-the-password");

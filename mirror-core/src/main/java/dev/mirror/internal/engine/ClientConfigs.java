@@ -139,14 +139,38 @@ public final class ClientConfigs {
     String subject = "flow '" + flow.id() + "'";
     owned(subject + " consumer", flow.consumerOverrides(), OWNED_CONSUMER_KEYS, problems);
     owned(subject + " producer", flow.producerOverrides(), OWNED_PRODUCER_KEYS, problems);
+    List<String> found = new java.util.ArrayList<>();
     parse(subject + " source consumer (cluster '" + source.alias() + "')",
-        () -> new ConsumerConfig(sourceConsumer(source, flow, "validate")), problems);
+        () -> new ConsumerConfig(sourceConsumer(source, flow, "validate")), found);
     parse(subject + " target producer (cluster '" + target.alias() + "')",
-        () -> new ProducerConfig(targetProducer(target, flow, "validate")), problems);
+        () -> new ProducerConfig(targetProducer(target, flow, "validate")), found);
     parse(subject + " source admin (cluster '" + source.alias() + "')",
-        () -> new AdminClientConfig(admin(source, flow, "validate", java.time.Duration.ofSeconds(30))), problems);
+        () -> new AdminClientConfig(admin(source, flow, "validate", java.time.Duration.ofSeconds(30))), found);
     parse(subject + " target admin (cluster '" + target.alias() + "')",
-        () -> new AdminClientConfig(admin(target, flow, "validate", java.time.Duration.ofSeconds(30))), problems);
+        () -> new AdminClientConfig(admin(target, flow, "validate", java.time.Duration.ofSeconds(30))), found);
+    for (String problem : found) {
+      problems.add(hideSecrets(problem, source, target, flow));
+    }
+  }
+
+  /**
+   * Kafka's ConfigException quotes the bad value; for a secret key whose value is not a string (Kafka prints
+   * strings of PASSWORD keys as [hidden] itself), replace every secret value in the message.
+   */
+  private static String hideSecrets(String message, ClusterSpec source, ClusterSpec target, FlowSpec flow) {
+    String result = message;
+    for (Map<String, Object> props : List.of(source.properties(), source.consumerOverrides(),
+        source.producerOverrides(), source.adminOverrides(), target.properties(), target.consumerOverrides(),
+        target.producerOverrides(), target.adminOverrides(), flow.consumerOverrides(), flow.producerOverrides(),
+        flow.adminOverrides())) {
+      for (Map.Entry<String, Object> e : props.entrySet()) {
+        String value = String.valueOf(e.getValue());
+        if (dev.mirror.internal.Checks.isSecretKey(e.getKey()) && !value.isEmpty()) {
+          result = result.replace(value, "[hidden]");
+        }
+      }
+    }
+    return result;
   }
 
   private static void owned(String subject, Map<String, Object> props, Map<String, String> ownedKeys,

@@ -254,6 +254,20 @@ final class FlowRunner {
     } else if (cause instanceof java.util.concurrent.TimeoutException) {
       detail = "no answer within " + timeout.toMillis() + " ms; check that the cluster is up and reachable at"
           + " its bootstrap.servers";
+    } else if (cause instanceof org.apache.kafka.common.errors.TopicAuthorizationException
+        && step.startsWith("replicating from source cluster")) {
+      detail = "not authorized to read " + ((org.apache.kafka.common.errors.TopicAuthorizationException) cause)
+          .unauthorizedTopics().stream().map(t -> "missing READ on TOPIC '" + t + "'")
+          .collect(java.util.stream.Collectors.joining(", ")) + " of source cluster '" + source.alias() + "'";
+    } else if (cause instanceof org.apache.kafka.common.KafkaException && cause.getCause() != null
+        && !(cause instanceof org.apache.kafka.common.errors.ApiException)) {
+      // Client construction failures: the root cause names the keystore, JAAS entry or file at fault.
+      StringBuilder chain = new StringBuilder(String.valueOf(cause.getMessage()));
+      Throwable next = cause.getCause();
+      for (int i = 0; i < 5 && next != null; i++, next = next.getCause()) {
+        chain.append("; caused by ").append(next.getClass().getSimpleName()).append(": ").append(next.getMessage());
+      }
+      detail = chain.toString();
     } else {
       detail = Errors.describe(cause, "the needed operation", "the resource", step);
     }
@@ -294,6 +308,7 @@ final class FlowRunner {
     try (Closer closer = new Closer(CLIENT_CLOSE_TIMEOUT, log)) {
       Admin sourceAdmin = closer.admin(clients.admin(ClientConfigs.admin(source, flow, prefix + "source-admin",
           timeout)));
+      step = "connecting to target cluster '" + target.alias() + "'";
       Admin targetAdmin = closer.admin(clients.admin(ClientConfigs.admin(target, flow, prefix + "target-admin",
           timeout)));
       if (!preflightDone) {

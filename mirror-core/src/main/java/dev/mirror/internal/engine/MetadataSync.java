@@ -45,6 +45,8 @@ final class MetadataSync {
   private final Logger log;
   private final TopicSync topicSync;
   private boolean aclsUnsupportedLogged;
+  /** Set when the source refuses to describe its ACLs: warned once, not retried for this flow's life. */
+  private boolean aclSyncOff;
 
   MetadataSync(FlowSpec flow, TopicSync topicSync, Duration timeout, Logger log) {
     this.flow = flow;
@@ -136,6 +138,9 @@ final class MetadataSync {
   /** Copies the replicated topics' ACLs to their remote topics; returns the number of ACLs created. */
   int syncAcls(Admin source, Admin target, Collection<TopicSync.Mapping> mappings, List<String> problems)
       throws InterruptedException {
+    if (aclSyncOff) {
+      return 0;
+    }
     Map<String, String> remoteOf = new HashMap<>();
     for (TopicSync.Mapping m : mappings) {
       remoteOf.put(m.sourceTopic(), m.remoteTopic());
@@ -146,6 +151,12 @@ final class MetadataSync {
     } catch (ExecutionException e) {
       if (e.getCause() instanceof SecurityDisabledException) {
         logUnsupportedOnce("source cluster '" + flow.source() + "' has no authorizer");
+        return 0;
+      }
+      if (e.getCause() instanceof org.apache.kafka.common.errors.ClusterAuthorizationException) {
+        aclSyncOff = true;
+        log.warn("topic ACLs are not synced: reading ACLs of source cluster '{}' needs DESCRIBE on CLUSTER, which"
+            + " Mirror's principal does not have; grant it, or set syncTopicAcls(false)", flow.source());
         return 0;
       }
       problems.add("cannot read ACLs of source cluster '" + flow.source() + "': "
