@@ -49,8 +49,15 @@ import org.apache.kafka.common.utils.AppInfoParser;
  *
  * <pre>
  * Bench [--quick] [--rounds R] [--workload NxS ...] [--contestants mirror,mm2,mm2-tuned,bare]
- *       [--heap 1g] [--race-timeout SECONDS] [--out FILE]
+ *       [--heap 1g] [--race-timeout SECONDS] [--out FILE] [--no-warm-up]
+ *       [--no-latency] [--latency-rate RECORDS_PER_S] [--latency-seconds S]
+ *       [--mirror-property KEY=VALUE ...] [--jvm-option OPTION ...]
  * </pre>
+ *
+ * <p>After the throughput races, the same contestants race for latency ({@link LatencyProbe}): each replicates a
+ * new, empty topic while the benchmark produces to it at a fixed rate and measures send-to-arrival time on the
+ * target. Every race starts once the brokers' JVM is idle, and the CPU that other processes of the machine used
+ * during the race is reported, since a busy machine makes every figure noisy.
  *
  * <p>Per workload the source topic (8 partitions) is filled once with N records of S random bytes; every race
  * copies it from the beginning into a topic of its own ({@code <alias>.<topic>}, a fresh source alias per race),
@@ -114,7 +121,7 @@ public final class Bench {
   /** One race's figures; NaN where not measured. */
   record Result(Contestant contestant, int round, boolean completed, String note, double firstRecordSeconds,
       double recordsPerSecond, double mibPerSecond, double cpuSecondsPerMillion, double peakRssMib,
-      double totalSeconds, double cpuSecondsTotal) {}
+      double totalSeconds, double cpuSecondsTotal, double otherLoadCores) {}
 
   /** Figures of the table, with how to read them. */
   enum Figure {
@@ -150,6 +157,9 @@ public final class Bench {
   private static final Duration POLL_AFTER_FIRST = Duration.ofMillis(50);
   private static final Duration STOP_GRACE = Duration.ofSeconds(10);
   private static final Duration COOL_DOWN = Duration.ofSeconds(3);
+  private static final Duration LATENCY_WARM_UP = Duration.ofSeconds(5);
+  private static final Duration QUIET_TIMEOUT = Duration.ofSeconds(20);
+  private static final double QUIET_CPU = 0.15;
 
   private final Options options;
   private final Path workDir;
@@ -161,6 +171,7 @@ public final class Bench {
   private final String runStamp =
       ZonedDateTime.now().format(DateTimeFormatter.ofPattern("HHmmss", Locale.ROOT));
 
+  private Process host;
   private String sourceServers;
   private String targetServers;
 
@@ -212,14 +223,21 @@ public final class Bench {
     log("contestant JVMs: " + java + " -Xmx" + options.heap + "; Mirror runner jar " + runnerJar + " (built "
         + Files.getLastModifiedTime(runnerJar) + ")");
     log("logs of every process: " + logDir);
-    Process host = startClusterHost();
+    host = startClusterHost();
     Map<Workload, List<Result>> results = new LinkedHashMap<>();
+    Map<Contestant, List<LatencyProbe.Result>> latency = new EnumMap<>(Contestant.class);
     try (Admin source = admin(sourceServers); Admin target = admin(targetServers)) {
       int w = 0;
       for (Workload workload : options.workloads) {
         w++;
         String topic = "bench-" + runStamp + "-w" + w;
         preload(source, topic, workload);
+        if (options.warmUp) {
+          // An unmeasured copy first, so round 1 does not pay for the brokers' cold start (JIT, page cache).
+          Result r = race(target, Contestant.BARE, workload, w, 0, topic);
+          log(String.format(Locale.ROOT, "  warm-up copy (bare loop, not counted): %,.0f records/s%s",
+              r.recordsPerSecond(), r.completed() ? "" : " INCOMPLETE (" + r.note() + ")"));
+        }
         List<Result> list = new ArrayList<>();
         results.put(workload, list);
         for (int round = 1; round <= options.rounds; round++) {
@@ -228,24 +246,37 @@ public final class Bench {
             list.add(r);
             log(String.format(Locale.ROOT,
                 "  %-30s round %d: %s first record %.2f s, %,.0f records/s, %.1f MiB/s, CPU %.2f s/M records, "
-                    + "peak RSS %.0f MiB, all records after %.1f s",
-                c.title, round, r.completed() ? "" : "INCOMPLETE (" + r.note() + ")", r.firstRecordSeconds(),
+                    + "peak RSS %.0f MiB, all records after %.1f s; other processes %.2f cores",
+                options.title(c), round, r.completed() ? "" : "INCOMPLETE (" + r.note() + ")", r.firstRecordSeconds(),
                 r.recordsPerSecond(), r.mibPerSecond(), r.cpuSecondsPerMillion(), r.peakRssMib(),
-                r.totalSeconds()));
+                r.totalSeconds(), r.otherLoadCores()));
           }
         }
         deleteTopic(source, topic);
       }
+      if (options.latency) {
+        log(String.format(Locale.ROOT, "latency: %,d records/s of %d B, measured for %d s after a %d s warm-up",
+            options.latencyRate, options.latencySize, options.latencyWindow.toSeconds(), LATENCY_WARM_UP.toSeconds()));
+        for (int round = 1; round <= options.rounds; round++) {
+          for (Contestant c : options.contestants) {
+            LatencyProbe.Result r = latencyRace(source, target, c, round);
+            latency.computeIfAbsent(c, k -> new ArrayList<>()).add(r);
+            log(String.format(Locale.ROOT, "  %-30s round %d: p50 %.0f ms, p99 %.0f ms, max %.0f ms (%,d records)%s",
+                options.title(c), round, r.p50(), r.p99(), r.max(), r.measured(), r.note().isEmpty() ? "" : "; " + r.note()));
+          }
+        }
+      }
     } finally {
       stopClusterHost(host);
     }
-    String markdown = Report.markdown(options, results, machine(), runnerJar);
+    String markdown = Report.markdown(options, results, latency, machine(), runnerJar);
     System.out.println();
     System.out.println(markdown);
     Files.createDirectories(options.out.toAbsolutePath().getParent());
     Files.writeString(options.out, markdown, StandardCharsets.UTF_8);
     log("results written to " + options.out.toAbsolutePath());
-    boolean allCompleted = results.values().stream().flatMap(List::stream).allMatch(Result::completed);
+    boolean allCompleted = results.values().stream().flatMap(List::stream).allMatch(Result::completed)
+        && latency.values().stream().flatMap(List::stream).allMatch(r -> r.measured() > 0);
     return allCompleted ? 0 : 1;
   }
 
@@ -294,6 +325,25 @@ public final class Bench {
     log("clusters ready in a separate JVM (pid " + host.pid() + "): source " + sourceServers + ", target "
         + targetServers);
     return host;
+  }
+
+  /**
+   * Waits (at most {@link #QUIET_TIMEOUT}) until the brokers' JVM uses less than {@link #QUIET_CPU} of a core,
+   * so that no race starts while the brokers still work for the previous one (deleting its topic, compacting
+   * internal topics).
+   */
+  private void awaitQuietBrokers() throws InterruptedException {
+    long deadline = System.nanoTime() + QUIET_TIMEOUT.toNanos();
+    double before = ProcStats.cpuSeconds(host.toHandle());
+    while (System.nanoTime() < deadline) {
+      Thread.sleep(500);
+      double after = ProcStats.cpuSeconds(host.toHandle());
+      if (Double.isNaN(after) || (after - before) / 0.5 < QUIET_CPU) {
+        return;
+      }
+      before = after;
+    }
+    log("  (the brokers were still busy after " + QUIET_TIMEOUT.toSeconds() + " s; starting anyway)");
   }
 
   private void stopClusterHost(Process host) {
@@ -378,6 +428,10 @@ public final class Bench {
     Duration timeout = options.raceTimeout != null ? options.raceTimeout
         : Duration.ofSeconds(90 + (long) (workload.mib() / 3.0));
 
+    awaitQuietBrokers();
+    double machine0 = ProcStats.machineBusySeconds();
+    double host0 = ProcStats.cpuSeconds(host.toHandle());
+    double self0 = ProcStats.cpuSeconds(ProcessHandle.current());
     long t0 = System.nanoTime();
     Process process = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
@@ -397,6 +451,7 @@ public final class Bench {
     List<TopicPartition> partitions = null;
     String note = "";
     double rss = Double.NaN;
+    double otherLoad = Double.NaN;
     try {
       while (System.nanoTime() < deadline) {
         if (!process.isAlive()) {
@@ -429,6 +484,8 @@ public final class Bench {
           if (count >= n) {
             tDone = now;
             cpuAtDone = cpu;
+            otherLoad = (ProcStats.machineBusySeconds() - machine0 - (ProcStats.cpuSeconds(host.toHandle()) - host0)
+                - (ProcStats.cpuSeconds(ProcessHandle.current()) - self0) - cpu) / ((now - t0) / 1e9);
             if (count > n) {
               note = "the target holds " + count + " records, " + (count - n) + " more than the source";
             }
@@ -450,12 +507,12 @@ public final class Bench {
     }
     Thread.sleep(COOL_DOWN.toMillis());
     return result(c, round, workload, note, t0, tFirst, countAtFirst, tDone, cpuAt10, countAt10, cpuAt90,
-        countAt90, cpuAtFirst, cpuAtDone, rss);
+        countAt90, cpuAtFirst, cpuAtDone, rss, otherLoad);
   }
 
   private static Result result(Contestant c, int round, Workload workload, String note, long t0, long tFirst,
       long countAtFirst, long tDone, double cpuAt10, long countAt10, double cpuAt90, long countAt90,
-      double cpuAtFirst, double cpuAtDone, double rss) {
+      double cpuAtFirst, double cpuAtDone, double rss, double otherLoad) {
     double first = tFirst < 0 ? Double.NaN : (tFirst - t0) / 1e9;
     boolean completed = tDone >= 0;
     double rate = Double.NaN;
@@ -473,15 +530,70 @@ public final class Bench {
     }
     double mib = rate * workload.size() / (1 << 20);
     return new Result(c, round, completed && note.isEmpty(), note, first, rate, mib, cpuPerM, rss, total,
-        cpuAtDone);
+        cpuAtDone, Math.max(0, otherLoad));
+  }
+
+  /**
+   * Starts the contestant on a new, empty source topic, waits until it created the target topic, then measures
+   * end-to-end latency at a fixed rate with {@link LatencyProbe}.
+   */
+  private LatencyProbe.Result latencyRace(Admin source, Admin target, Contestant c, int round) throws Exception {
+    String id = "l" + round + c.idCode();
+    String topic = "lat-" + runStamp + "-" + id;
+    String sourceAlias = "src" + id;
+    String targetAlias = "tgt" + id;
+    String targetTopic = sourceAlias + "." + topic;
+    source.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) -1))).all().get(30, TimeUnit.SECONDS);
+    List<String> cmd = command(c, id, sourceAlias, targetAlias, topic, targetTopic,
+        new Workload(Long.MAX_VALUE, options.latencySize));
+    Path logFile = logDir.resolve(id + ".log");
+    Files.writeString(logFile, String.join(" ", cmd) + System.lineSeparator(), StandardCharsets.UTF_8);
+    awaitQuietBrokers();
+    Process process = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
+    started.add(process);
+    LatencyProbe.Result result;
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+      List<TopicPartition> partitions = null;
+      while (partitions == null && process.isAlive() && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+        partitions = partitionsOf(target, targetTopic);
+      }
+      if (partitions == null) {
+        result = new LatencyProbe.Result(Double.NaN, Double.NaN, Double.NaN, 0, 0, 0,
+            (process.isAlive() ? "the target topic was not created within 90 s" : "the process exited with code "
+                + process.exitValue()) + "; see " + logFile);
+      } else {
+        result = LatencyProbe.run(sourceServers, targetServers, topic, targetTopic, partitions.size(),
+            options.latencyRate, options.latencySize, Duration.ofSeconds(60), LATENCY_WARM_UP,
+            options.latencyWindow, Duration.ofSeconds(10));
+      }
+    } finally {
+      stop(process);
+      started.remove(process);
+      deleteTopic(target, targetTopic);
+      deleteTopic(source, topic);
+    }
+    Thread.sleep(COOL_DOWN.toMillis());
+    return result;
   }
 
   private List<String> command(Contestant c, String id, String sourceAlias, String targetAlias, String topic,
       String targetTopic, Workload workload) throws IOException {
     List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + options.heap));
+    for (String o : options.jvmOptions) {
+      cmd.add(o.replace("{id}", id).replace("{logs}", logDir.toString()));
+    }
     switch (c) {
       case MIRROR -> {
-        Path props = writeProperties(id, mm2Properties(sourceAlias, targetAlias, topic, false, false));
+        Map<String, String> p = mm2Properties(sourceAlias, targetAlias, topic, false, false);
+        for (String kv : options.mirrorProperties) {
+          int eq = kv.indexOf('=');
+          p.put(kv.substring(0, eq).trim().replace("{source}", sourceAlias).replace("{target}", targetAlias),
+              kv.substring(eq + 1).trim());
+        }
+        Path props = writeProperties(id, p);
         cmd.addAll(List.of("-jar", runnerJar.toString(), props.toString(), "--clusters", targetAlias));
       }
       case MM2, MM2_TUNED -> {
@@ -710,8 +822,14 @@ public final class Bench {
     static final String USAGE = String.join("\n",
         "usage: Bench [--quick] [--rounds R] [--workload NxS ...] [--contestants mirror,mm2,mm2-tuned,bare]",
         "             [--heap 1g] [--race-timeout SECONDS] [--out FILE]",
-        "  default: workloads 2000000x512 and 200000x4096, 3 rounds, every contestant",
-        "  --quick: workload 200000x512, 3 rounds");
+        "             [--no-latency] [--latency-rate RECORDS_PER_S] [--latency-seconds S] [--no-warm-up]",
+        "             [--mirror-property KEY=VALUE ...]  (an experiment: not Mirror's default configuration;",
+        "              {source} and {target} in KEY stand for the race's cluster aliases)",
+        "             [--jvm-option OPTION ...]  (added to every contestant's JVM; {id} stands for the race, {logs}",
+        "              for the log directory: --jvm-option -XX:StartFlightRecording=filename={logs}/{id}.jfr)",
+        "  default: workloads 2000000x512 and 200000x4096, 3 rounds, every contestant;",
+        "           then latency at 10000 records/s of 512 B, 20 s per race, 3 rounds",
+        "  --quick: workload 200000x512, 3 rounds; latency 10 s per race");
     static final List<Workload> DEFAULT_WORKLOADS =
         List.of(new Workload(2_000_000, 512), new Workload(200_000, 4096));
 
@@ -724,6 +842,13 @@ public final class Bench {
     Path out = defaultOut();
     boolean quick;
     boolean help;
+    boolean latency = true;
+    boolean warmUp = true;
+    List<String> mirrorProperties = new ArrayList<>();
+    List<String> jvmOptions = new ArrayList<>();
+    int latencyRate = 10_000;
+    int latencySize = 512;
+    Duration latencyWindow;
     String commandLine = "";
 
     static Options parse(String[] args) {
@@ -746,11 +871,30 @@ public final class Bench {
           case "--heap" -> o.heap = value(args, ++i, a);
           case "--race-timeout" -> o.raceTimeout = Duration.ofSeconds(Long.parseLong(value(args, ++i, a)));
           case "--out" -> o.out = Paths.get(value(args, ++i, a));
+          case "--no-latency" -> o.latency = false;
+          case "--no-warm-up" -> o.warmUp = false;
+          case "--jvm-option" -> o.jvmOptions.add(value(args, ++i, a));
+          case "--mirror-property" -> {
+            String kv = value(args, ++i, a);
+            if (!kv.contains("=")) {
+              throw new IllegalArgumentException("--mirror-property needs KEY=VALUE, got '" + kv + "'");
+            }
+            o.mirrorProperties.add(kv);
+          }
+          case "--latency-rate" -> o.latencyRate = Integer.parseInt(value(args, ++i, a));
+          case "--latency-seconds" -> o.latencyWindow = Duration.ofSeconds(Long.parseLong(value(args, ++i, a)));
           default -> throw new IllegalArgumentException("unknown argument '" + a + "'");
         }
       }
       if (o.workloads.isEmpty()) {
         o.workloads = o.quick ? List.of(new Workload(200_000, 512)) : DEFAULT_WORKLOADS;
+      }
+      if (o.latencyWindow == null) {
+        o.latencyWindow = Duration.ofSeconds(o.quick ? 10 : 20);
+      }
+      if (o.latencyRate < 1 || o.latencyRate > 1_000_000 || o.latencyWindow.toSeconds() < 1
+          || o.latencyWindow.toSeconds() > 3600) {
+        throw new IllegalArgumentException("--latency-rate must be 1..1000000 and --latency-seconds 1..3600");
       }
       if (o.contestants.isEmpty()) {
         throw new IllegalArgumentException("--contestants lists no contestant");
@@ -777,10 +921,21 @@ public final class Bench {
       return Paths.get(dir, "bench-results.md");
     }
 
+    /** The contestant's name in tables; says so when Mirror does not run in its default configuration. */
+    String title(Contestant c) {
+      return c == Contestant.MIRROR && !mirrorProperties.isEmpty() ? "Mirror (runner, NOT default: "
+          + String.join(", ", mirrorProperties) + ")" : c.title;
+    }
+
     String describe() {
       return "workloads " + workloads.stream().map(Workload::label).collect(Collectors.joining(", "))
           + " over " + PARTITIONS + " partitions; " + rounds + " rounds of "
-          + contestants.stream().map(c -> c.code).collect(Collectors.joining(" ")) + "; contestant heap -Xmx" + heap;
+          + contestants.stream().map(c -> c.code).collect(Collectors.joining(" ")) + "; contestant heap -Xmx" + heap
+          + (mirrorProperties.isEmpty() ? "" : "; MIRROR NOT IN ITS DEFAULT CONFIGURATION: " + mirrorProperties)
+          + (warmUp ? "" : "; no warm-up copy")
+          + (jvmOptions.isEmpty() ? "" : "; contestant JVM options " + jvmOptions)
+          + (latency ? String.format(Locale.ROOT, "; latency at %,d records/s of %d B for %d s", latencyRate,
+              latencySize, latencyWindow.toSeconds()) : "; no latency races");
     }
   }
 
@@ -788,8 +943,8 @@ public final class Bench {
   static final class Report {
     private Report() {}
 
-    static String markdown(Options options, Map<Workload, List<Result>> results, Map<String, String> machine,
-        Path runnerJar) {
+    static String markdown(Options options, Map<Workload, List<Result>> results,
+        Map<Contestant, List<LatencyProbe.Result>> latency, Map<String, String> machine, Path runnerJar) {
       StringBuilder sb = new StringBuilder();
       sb.append("# Mirror benchmark results\n\n");
       sb.append("Run ").append(ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME))
@@ -797,16 +952,24 @@ public final class Bench {
           .append("`: ").append(options.describe()).append(".\n\n");
       machine.forEach((k, v) -> sb.append("- ").append(k).append(": ").append(v).append('\n'));
       sb.append("- Mirror: `java -Xmx").append(options.heap).append(" -jar ").append(runnerJar.getFileName())
-          .append(" mm2.properties`, default configuration\n");
+          .append(" mm2.properties`, ").append(options.mirrorProperties.isEmpty() ? "default configuration"
+              : "**not** its default configuration: " + options.mirrorProperties).append('\n');
       sb.append("- brokers: two single-node KRaft clusters in one separate JVM (-Xmx1g) on 127.0.0.1; every "
           + "contestant is its own JVM (-Xmx").append(options.heap).append(") measured from outside\n\n");
       for (Map.Entry<Workload, List<Result>> e : results.entrySet()) {
         workloadSection(sb, options, e.getKey(), e.getValue());
       }
+      if (!latency.isEmpty()) {
+        latencySection(sb, options, latency);
+      }
       sb.append("How to read: records/s and MiB/s (payload) from the first record on the target until it held "
           + "every record; first record: from process start; CPU: user+sys seconds of the contestant's process "
           + "per million records while the target went from 10% to 90%; peak RSS: VmHWM. Median [min–max] over "
-          + "the rounds; rounds alternate the contestants.\n");
+          + "the rounds; rounds alternate the contestants; an unmeasured bare-loop copy warms the brokers up "
+          + "before round 1 of each workload, and each race starts once the brokers' JVM is idle. Latency: a producer in the benchmark's JVM writes to a new "
+          + "source topic at a fixed rate, stamping each record with its send time; a consumer of the target "
+          + "topic takes arrival time minus that stamp, for records sent in the measured window (after the first "
+          + "replicated record and a 5 s warm-up).\n");
       return sb.toString();
     }
 
@@ -831,11 +994,18 @@ public final class Bench {
       for (Contestant c : options.contestants) {
         long ok = results.stream().filter(r -> r.contestant() == c && r.completed()).count();
         long all = results.stream().filter(r -> r.contestant() == c).count();
-        sb.append("| ").append(c.title).append(" | ").append(ok).append('/').append(all).append(" |");
+        sb.append("| ").append(options.title(c)).append(" | ").append(ok).append('/').append(all).append(" |");
         for (Figure f : Figure.values()) {
           sb.append(' ').append(format(f, stats.get(c).get(f))).append(" |");
         }
         sb.append('\n');
+      }
+      Stats other = Stats.of(results.stream().map(Result::otherLoadCores).toList());
+      if (other.present()) {
+        sb.append('\n').append(String.format(Locale.ROOT, "Other processes on the machine (not the brokers, the "
+            + "contestant or the benchmark) used %.2f cores [%.2f–%.2f] during the races%s.%n", other.median(),
+            other.min(), other.max(), other.median() > 0.1 ? " — **the machine was not idle: figures are noisy**"
+                : other.max() > 0.2 ? " — some races shared the machine with other work" : ""));
       }
       sb.append('\n');
 
@@ -886,11 +1056,62 @@ public final class Bench {
       if (!failed.isEmpty()) {
         sb.append("Incomplete races (left out of the figures):\n\n");
         for (Result r : failed) {
-          sb.append("- ").append(r.contestant().title).append(", round ").append(r.round()).append(": ")
+          sb.append("- ").append(options.title(r.contestant())).append(", round ").append(r.round()).append(": ")
               .append(r.note()).append('\n');
         }
         sb.append('\n');
       }
+    }
+
+    private static void latencySection(StringBuilder sb, Options options,
+        Map<Contestant, List<LatencyProbe.Result>> latency) {
+      sb.append(String.format(Locale.ROOT, "## End-to-end latency at %,d records/s of %d B%n%n", options.latencyRate,
+          options.latencySize));
+      sb.append("| contestant | rounds ok | p50 (ms) | p99 (ms) | max (ms) | records measured per round |\n");
+      sb.append("|---|---|---|---|---|---|\n");
+      Map<Contestant, Stats> p99 = new EnumMap<>(Contestant.class);
+      for (Contestant c : options.contestants) {
+        List<LatencyProbe.Result> rs = latency.getOrDefault(c, List.of());
+        List<LatencyProbe.Result> ok = rs.stream().filter(r -> r.measured() > 0).toList();
+        Stats s50 = Stats.of(ok.stream().map(LatencyProbe.Result::p50).toList());
+        Stats s99 = Stats.of(ok.stream().map(LatencyProbe.Result::p99).toList());
+        Stats smax = Stats.of(ok.stream().map(LatencyProbe.Result::max).toList());
+        Stats count = Stats.of(ok.stream().map(r -> (double) r.measured()).toList());
+        p99.put(c, s99);
+        sb.append("| ").append(options.title(c)).append(" | ").append(ok.size()).append('/').append(rs.size()).append(" | ")
+            .append(fmt("%.0f", s50)).append(" | ").append(fmt("%.0f", s99)).append(" | ").append(fmt("%.0f", smax))
+            .append(" | ").append(fmt("%,.0f", count)).append(" |\n");
+      }
+      sb.append('\n');
+      if (p99.containsKey(Contestant.MIRROR)) {
+        sb.append("Target (issue #6): Mirror's p99 ≤ 0.5× MM2's:\n\n");
+        for (Contestant mm2 : List.of(Contestant.MM2, Contestant.MM2_TUNED)) {
+          if (p99.containsKey(mm2)) {
+            target(sb, "p99 ratio to " + options.title(mm2), p99.get(Contestant.MIRROR).ratioTo(p99.get(mm2)), 0.5, false);
+          }
+        }
+        sb.append('\n');
+      }
+      List<String> notes = new ArrayList<>();
+      latency.forEach((c, rs) -> {
+        for (int i = 0; i < rs.size(); i++) {
+          if (!rs.get(i).note().isEmpty()) {
+            notes.add("- " + options.title(c) + ", round " + (i + 1) + ": " + rs.get(i).note());
+          }
+        }
+      });
+      if (!notes.isEmpty()) {
+        sb.append("Notes:\n\n").append(String.join("\n", notes)).append("\n\n");
+      }
+    }
+
+    private static String fmt(String pattern, Stats s) {
+      if (!s.present()) {
+        return "–";
+      }
+      String median = String.format(Locale.ROOT, pattern, s.median());
+      return s.count() == 1 ? median : median + " [" + String.format(Locale.ROOT, pattern, s.min()) + "–"
+          + String.format(Locale.ROOT, pattern, s.max()) + "]";
     }
 
     private static void target(StringBuilder sb, String what, double value, double limit, boolean atLeast) {

@@ -4,13 +4,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Reads a process's CPU time and peak resident set size from Linux's {@code /proc}, from outside the process.
- * CPU time is user plus system time ({@code utime + stime} in {@code /proc/<pid>/stat}) of the process and its
- * live descendants; peak RSS is {@code VmHWM} of {@code /proc/<pid>/status}.
+ * CPU time is user plus system time ({@code utime + stime} in {@code /proc/<pid>/stat}); peak RSS is
+ * {@code VmHWM} of {@code /proc/<pid>/status}.
  */
 final class ProcStats {
   /** Clock ticks per second of {@code /proc/<pid>/stat}'s times ({@code getconf CLK_TCK}); 100 on Linux/x86. */
@@ -24,23 +22,29 @@ final class ProcStats {
   }
 
   /**
-   * CPU seconds (user + system) used so far by the process and its live descendants, or NaN when unreadable
-   * (the process has ended).
+   * CPU seconds (user + system) used so far by the process itself (not its children: the benchmark starts every
+   * contestant as a {@code java} process of its own), or NaN when unreadable (the process has ended).
    */
   static double cpuSeconds(ProcessHandle process) {
     long ticks = ticks(process.pid());
-    if (ticks < 0) {
+    return ticks < 0 ? Double.NaN : ticks / (double) CLOCK_TICKS;
+  }
+
+  /**
+   * CPU seconds all processes of the machine spent busy so far (user, nice, system, irq, softirq and steal of
+   * {@code /proc/stat}'s first line), or NaN when unreadable.
+   */
+  static double machineBusySeconds() {
+    try {
+      String first = Files.readAllLines(Paths.get("/proc/stat")).get(0);
+      String[] f = first.trim().split("\\s+");
+      // cpu user nice system idle iowait irq softirq steal ...
+      long busy = Long.parseLong(f[1]) + Long.parseLong(f[2]) + Long.parseLong(f[3]) + Long.parseLong(f[6])
+          + Long.parseLong(f[7]) + (f.length > 8 ? Long.parseLong(f[8]) : 0);
+      return busy / (double) CLOCK_TICKS;
+    } catch (IOException | RuntimeException e) {
       return Double.NaN;
     }
-    List<ProcessHandle> children = new ArrayList<>();
-    process.descendants().forEach(children::add);
-    for (ProcessHandle child : children) {
-      long t = ticks(child.pid());
-      if (t > 0) {
-        ticks += t;
-      }
-    }
-    return ticks / (double) CLOCK_TICKS;
   }
 
   /** Peak resident set size in MiB ({@code VmHWM}), or NaN when unreadable. */

@@ -37,6 +37,23 @@ public record Stats(double median, double min, double max, int count) {
     return of(Arrays.stream(values).boxed().toList());
   }
 
+  /**
+   * The nearest-rank percentile of sorted values: the smallest value with at least {@code q} of the values at
+   * or below it.
+   *
+   * @param sorted values in ascending order, at least one
+   * @param q the fraction, in (0, 1]
+   * @return the percentile
+   */
+  public static double percentile(long[] sorted, double q) {
+    if (sorted.length == 0 || !(q > 0 && q <= 1)) {
+      throw new IllegalArgumentException("need values and a fraction in (0, 1], got " + sorted.length
+          + " values and " + q);
+    }
+    int rank = (int) Math.ceil(q * sorted.length);
+    return sorted[Math.max(0, rank - 1)];
+  }
+
   /** True when at least one value was measured. */
   public boolean present() {
     return count > 0;

@@ -36,4 +36,16 @@ class StatsTest {
     assertThat(Stats.of(1.0).ratioTo(Stats.of(0.0))).isNaN();
     assertThat(Stats.of(1.0).ratioTo(Stats.of())).isNaN();
   }
+
+  @Test
+  void nearestRankPercentiles() {
+    long[] hundred = new long[100];
+    for (int i = 0; i < 100; i++) {
+      hundred[i] = i + 1;
+    }
+    assertThat(Stats.percentile(hundred, 0.50)).isEqualTo(50.0);
+    assertThat(Stats.percentile(hundred, 0.99)).isEqualTo(99.0);
+    assertThat(Stats.percentile(hundred, 1.0)).isEqualTo(100.0);
+    assertThat(Stats.percentile(new long[] {7}, 0.99)).isEqualTo(7.0);
+  }
 }

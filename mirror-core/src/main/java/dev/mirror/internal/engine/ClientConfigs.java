@@ -86,7 +86,7 @@ public final class ClientConfigs {
   public static Map<String, Object> targetProducer(ClusterSpec target, FlowSpec flow, String clientId) {
     Map<String, Object> c = new LinkedHashMap<>();
     // Throughput defaults (MirrorMaker 2 keeps the client's 16 KiB batches and no linger); users may override.
-    c.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+    c.put(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
     c.put(ProducerConfig.LINGER_MS_CONFIG, 10);
     c.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
     c.putAll(target.properties());
