@@ -22,7 +22,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * Migration to a new cluster: topics matching {@code shop\..*} keep their names on the new cluster (identity
+ * Migration from an old cluster behind SASL/SCRAM to a new one: topics matching {@code shop\..*} keep their names on the new cluster (identity
  * policy), the group {@code shop-billing} keeps its place, and the cut-over happens once Mirror reports the new
  * cluster has everything the old one held when producers stopped, with current checkpoints.
  *
@@ -46,7 +46,9 @@ public final class MigrationExample {
   }
 
   static Result run(PrintStream out) {
-    try (EmbeddedKafkaCluster old = EmbeddedKafkaCluster.start("old");
+    // The old cluster authenticates its clients with SCRAM-SHA-512; Mirror logs in as 'migrator'.
+    Map<String, String> users = Map.of("admin", "admin-secret", "migrator", "migrator-secret");
+    try (EmbeddedKafkaCluster old = EmbeddedKafkaCluster.startSaslScram("old", "SCRAM-SHA-512", users, false, "admin");
          EmbeddedKafkaCluster fresh = EmbeddedKafkaCluster.start("new")) {
       for (String topic : List.of("shop.orders", "shop.payments", "tmp.scratch")) {
         KafkaTestData.createTopic(old, topic, 3);
@@ -56,7 +58,7 @@ public final class MigrationExample {
 
       try (Mirror mirror = Mirror.builder()
           .name("migration")
-          .cluster("old", Map.of("bootstrap.servers", old.bootstrapServers()))
+          .cluster("old", old.clientProperties("migrator"))   // bootstrap.servers, SASL_PLAINTEXT, SCRAM JAAS config
           .cluster("new", Map.of("bootstrap.servers", fresh.bootstrapServers()))
           .replicationPolicy(new IdentityReplicationPolicy())       // same topic names on the new cluster
           .flow(f -> f.from("old").to("new")
@@ -68,7 +70,7 @@ public final class MigrationExample {
           .build()
           .start()) {
         out.println("Mirror copies shop.* from 'old' to 'new' while the applications still use 'old'");
-        Set<String> consumed = consume(old.bootstrapServers(), ORDERS / 3, new HashSet<>());
+        Set<String> consumed = consume(old.clientProperties(), ORDERS / 3, new HashSet<>());
         out.printf("group '%s' consumed %,d orders on old%n", GROUP, consumed.size());
         produce(old, "shop.orders", ORDERS / 2, ORDERS / 2);
         produce(old, "shop.payments", 0, 500);
@@ -78,11 +80,11 @@ public final class MigrationExample {
         out.printf("caught up: %s, lag %d records, checkpoints current: %s%n", catchUp.caughtUp(),
             catchUp.totalLag(), catchUp.checkpointsCurrent());
         // The translated offsets are committed to the group on 'new' by the sync round after the checkpoint.
-        awaitGroupOffsets(fresh.bootstrapServers(), consumedPartitions(old.bootstrapServers()));
+        awaitGroupOffsets(fresh.clientProperties(), committed(old.clientProperties()));
         out.println("cut over: producers and consumers now use 'new'");
         int before = consumed.size();
         Set<String> duplicates = new HashSet<>();
-        Set<String> afterCutOver = consume(fresh.bootstrapServers(), ORDERS - before, duplicates, consumed);
+        Set<String> afterCutOver = consume(fresh.clientProperties(), ORDERS - before, duplicates, consumed);
         int missing = ORDERS - consumed.size();
         Set<String> topics = new HashSet<>(KafkaTestData.topics(fresh));
         topics.removeIf(t -> !Pattern.matches("shop\\..*|tmp\\..*", t));
@@ -94,9 +96,8 @@ public final class MigrationExample {
   }
 
   /** The partitions of shop.orders the group has committed offsets for on a cluster. */
-  private static Map<org.apache.kafka.common.TopicPartition, Long> committed(String bootstrap) {
-    try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
-        Map.of("bootstrap.servers", bootstrap))) {
+  private static Map<org.apache.kafka.common.TopicPartition, Long> committed(Map<String, Object> cluster) {
+    try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(cluster)) {
       Map<org.apache.kafka.common.TopicPartition, Long> result = new HashMap<>();
       admin.listConsumerGroupOffsets(GROUP).partitionsToOffsetAndMetadata().get(10, java.util.concurrent.TimeUnit.SECONDS)
           .forEach((tp, oam) -> {
@@ -110,14 +111,11 @@ public final class MigrationExample {
     }
   }
 
-  private static Map<org.apache.kafka.common.TopicPartition, Long> consumedPartitions(String oldBootstrap) {
-    return committed(oldBootstrap);
-  }
-
   /** Waits until the group on the new cluster has the committed offsets it had on the old one. */
-  private static void awaitGroupOffsets(String newBootstrap, Map<org.apache.kafka.common.TopicPartition, Long> old) {
+  private static void awaitGroupOffsets(Map<String, Object> newCluster,
+      Map<org.apache.kafka.common.TopicPartition, Long> old) {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (!committed(newBootstrap).equals(old) && System.nanoTime() < deadline) {
+    while (!committed(newCluster).equals(old) && System.nanoTime() < deadline) {
       sleep(100);
     }
   }
@@ -131,14 +129,14 @@ public final class MigrationExample {
     KafkaTestData.produce(cluster, topic, records);
   }
 
-  private static Set<String> consume(String bootstrap, int count, Set<String> duplicates) {
-    return consume(bootstrap, count, duplicates, new HashSet<>());
+  private static Set<String> consume(Map<String, Object> cluster, int count, Set<String> duplicates) {
+    return consume(cluster, count, duplicates, new HashSet<>());
   }
 
   /** Consumes about {@code count} orders as the group, adding them to {@code seen}; commits. Returns this run's. */
-  private static Set<String> consume(String bootstrap, int count, Set<String> duplicates, Set<String> seen) {
-    Map<String, Object> props = new HashMap<>();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+  private static Set<String> consume(Map<String, Object> cluster, int count, Set<String> duplicates,
+      Set<String> seen) {
+    Map<String, Object> props = new HashMap<>(cluster);
     props.put(ConsumerConfig.GROUP_ID_CONFIG, GROUP);
     props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
     props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
