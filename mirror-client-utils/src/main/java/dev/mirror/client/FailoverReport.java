@@ -101,7 +101,11 @@ public record FailoverReport(String group, String failedCluster, List<PartitionR
         }
       }
       if (topics.containsKey(checkpointsTopic)) {
-        StateReader.readToEnd(consumer, List.of(new TopicPartition(checkpointsTopic, 0)), timeout, r -> {
+        StateReader.readToEnd(consumer, List.of(new TopicPartition(checkpointsTopic, 0)), timeout,
+            "checkpoints topic '" + checkpointsTopic + "'", r -> {
+          if (r.value() == null) {
+            return;
+          }
           try {
             Checkpoint c = Checkpoint.fromRecord(r.key(), r.value());
             if (c.group().equals(group)) {

@@ -39,7 +39,10 @@ public final class StateReader {
     Map<TopicPartition, TreeMap<Long, Long>> segments = new HashMap<>();
     Map<TopicPartition, StateCodec.Progress> progress = new HashMap<>();
     if (!partitions.isEmpty()) {
-      readToEnd(consumer, partitions, timeout, r -> {
+      readToEnd(consumer, partitions, timeout, "Mirror's state topics " + topics, r -> {
+        if (r.value() == null) {
+          return;
+        }
         try {
           StateCodec.Key key = StateCodec.decodeKey(r.key());
           switch (key.type()) {
@@ -73,29 +76,33 @@ public final class StateReader {
   }
 
   /**
-   * Reads {@code partitions} from the beginning to their end offsets as of now, handing each record with a key
-   * and a value to {@code handler}.
+   * Reads {@code partitions} from the beginning to their end offsets as of now, hands each record with a key to
+   * {@code handler} (tombstones included), unassigns, and returns the number of records read.
    *
+   * @param what what is read, for the timeout message
    * @throws org.apache.kafka.common.errors.TimeoutException when the end is not reached in time
    */
-  public static void readToEnd(Consumer<byte[], byte[]> consumer, List<TopicPartition> partitions, Duration timeout,
-      java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> handler) {
+  public static int readToEnd(Consumer<byte[], byte[]> consumer, List<TopicPartition> partitions, Duration timeout,
+      String what, java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> handler) {
     consumer.assign(partitions);
     consumer.seekToBeginning(partitions);
     Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
     long deadline = System.nanoTime() + timeout.toNanos();
+    int records = 0;
     while (!reachedEnd(consumer, end, timeout)) {
       if (System.nanoTime() > deadline) {
-        throw new org.apache.kafka.common.errors.TimeoutException("reading " + partitions
-            + " did not reach the end within " + timeout.toMillis() + " ms");
+        throw new org.apache.kafka.common.errors.TimeoutException("reading " + what
+            + " did not reach its end within " + timeout.toMillis() + " ms");
       }
       for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-        if (r.key() != null && r.value() != null) {
+        records++;
+        if (r.key() != null) {
           handler.accept(r);
         }
       }
     }
     consumer.unsubscribe();
+    return records;
   }
 
   private static boolean reachedEnd(Consumer<byte[], byte[]> consumer, Map<TopicPartition, Long> end,

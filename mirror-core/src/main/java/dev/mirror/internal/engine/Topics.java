@@ -28,35 +28,7 @@ final class Topics {
    */
   static int readToEnd(Consumer<byte[], byte[]> consumer, List<TopicPartition> partitions, Duration timeout,
       String what, java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> handler) {
-    consumer.assign(partitions);
-    consumer.seekToBeginning(partitions);
-    Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
-    long deadline = System.nanoTime() + timeout.toNanos();
-    int records = 0;
-    while (!reachedEnd(consumer, end, timeout)) {
-      if (System.nanoTime() > deadline) {
-        throw new org.apache.kafka.common.errors.TimeoutException("reading " + what
-            + " did not reach its end within " + timeout);
-      }
-      for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-        records++;
-        if (r.key() != null) {
-          handler.accept(r);
-        }
-      }
-    }
-    consumer.unsubscribe();
-    return records;
-  }
-
-  private static boolean reachedEnd(Consumer<byte[], byte[]> consumer, Map<TopicPartition, Long> end,
-      Duration timeout) {
-    for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
-      if (consumer.position(e.getKey(), timeout) < e.getValue()) {
-        return false;
-      }
-    }
-    return true;
+    return dev.mirror.client.internal.StateReader.readToEnd(consumer, partitions, timeout, what, handler);
   }
 
   /**
