@@ -54,7 +54,7 @@ class MetricsIT {
     String topic = uniqueName("metered");
     createTopic(primary, topic, 2);
     List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
-    for (int i = 0; i < 2_000; i++) {
+    for (int i = 0; i < 5_000; i++) {
       records.add(KafkaTestData.record(topic, "k" + i, "value-" + i));
     }
     produce(primary, topic, records);
@@ -73,7 +73,7 @@ class MetricsIT {
       Await.until(Duration.ofSeconds(30), () -> assertThat(value(mirror, "mirror-flow-metrics", "record-lag", flow))
           .isPositive());
       Await.until(Duration.ofSeconds(20), () -> {
-        assertThat(value(mirror, "mirror-flow-metrics", "record-count", flow)).isEqualTo(2_000.0);
+        assertThat(value(mirror, "mirror-flow-metrics", "record-count", flow)).isEqualTo(5_000.0);
         assertThat(value(mirror, "mirror-flow-metrics", "record-lag", flow)).isZero();
       });
       Map<String, String> p0 = Map.of("mirror", name, "topic", topic, "partition", "0");
