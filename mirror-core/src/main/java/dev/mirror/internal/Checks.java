@@ -75,7 +75,7 @@ public final class Checks {
   public static boolean isSecretKey(String key) {
     String k = key.toLowerCase(Locale.ROOT);
     return k.contains("password") || k.contains("secret") || k.contains("jaas") || k.contains("token")
-        || k.contains("credential") || k.endsWith(".key") || k.contains("ssl.keystore.key");
+        || k.contains("credential") || k.endsWith(".key");
   }
 
   /** Renders properties for logs and toString(), with secret values replaced by {@code [hidden]}. */

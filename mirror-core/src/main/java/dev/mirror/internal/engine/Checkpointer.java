@@ -1,12 +1,12 @@
 package dev.mirror.internal.engine;
 
-import dev.mirror.client.internal.OffsetIndex;
-import dev.mirror.client.internal.StateCodec;
-
 import dev.mirror.FlowSpec;
 import dev.mirror.MirrorException;
 import dev.mirror.client.Checkpoint;
 import dev.mirror.client.ReplicationPolicy;
+import dev.mirror.client.internal.OffsetIndex;
+import dev.mirror.client.internal.StateCodec;
+import dev.mirror.client.internal.StateReader;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -85,7 +85,7 @@ final class Checkpointer {
       throw new MirrorException(problem.get());
     }
     int[] loaded = {0};
-    Topics.readToEnd(reader, List.of(new TopicPartition(topic, 0)), timeout, "checkpoints topic '" + topic + "'",
+    StateReader.readToEnd(reader, List.of(new TopicPartition(topic, 0)), timeout, "checkpoints topic '" + topic + "'",
         r -> {
           if (r.value() == null) {
             return;

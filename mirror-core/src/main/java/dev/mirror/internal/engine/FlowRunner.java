@@ -381,7 +381,7 @@ final class FlowRunner {
       ReplicationWorker worker = new ReplicationWorker(consumer, producer, store, restored,
           flow.startPosition(), timeout, stats, config.clock(), log,
           policy instanceof dev.mirror.client.IdentityReplicationPolicy
-              ? new Provenance(flow.source(), flow.target(), stats) : null, metrics, this::recordError);
+              ? new Provenance(flow.source(), flow.target()) : null, metrics, this::recordError);
       currentWorker = worker;
       currentProducer = producer;
       Map<String, TopicSync.Mapping> mappings = Map.of();

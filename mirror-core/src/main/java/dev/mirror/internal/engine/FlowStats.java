@@ -5,8 +5,6 @@ import java.util.concurrent.atomic.LongAdder;
 /** Counters of one flow, updated by its thread and by producer callbacks, read by status(). */
 final class FlowStats {
   final LongAdder recordsReplicated = new LongAdder();
-  /** Records not copied because they had already been on the target (identity policy cycles). */
-  final LongAdder recordsSkippedAsCycles = new LongAdder();
   volatile long lastPollMillis = -1;
   volatile int topics;
   volatile int partitions;

@@ -49,8 +49,9 @@ final class Preflight {
 
   List<PermissionReport.Check> run(Admin source, Admin target) throws InterruptedException {
     TopicFilter filter = new TopicFilter(flow, policy);
+    Set<String> sourceVisible = get(source.listTopics().names(), flow.source());
     Set<String> sourceTopics = new TreeSet<>();
-    for (String t : get(source.listTopics().names(), flow.source())) {
+    for (String t : sourceVisible) {
       if (filter.test(t)) {
         sourceTopics.add(t);
       }
@@ -90,7 +91,7 @@ final class Preflight {
     for (String t : sourceDesc.keySet()) {
       remote.add(policy.formatRemoteTopic(flow.source(), t));
     }
-    topicsOnTarget(target, targetTopics, targetCluster, remote, true, true);
+    topicsOnTarget(target, targetTopics, remote, true, true);
     List<String> internal = new ArrayList<>();
     internal.add(stateTopic);
     if (flow.emitCheckpoints()) {
@@ -102,13 +103,12 @@ final class Preflight {
     if (flow.emitOffsetSyncs() && flow.offsetSyncsLocation() == OffsetSyncsLocation.TARGET) {
       internal.add(policy.offsetSyncsTopic(flow.source()));
     }
-    topicsOnTarget(target, targetTopics, targetCluster, internal, false, false);
+    topicsOnTarget(target, targetTopics, internal, false, false);
     if (flow.syncTopicAcls()) {
       check(flow.target(), "CLUSTER", "kafka-cluster", AclOperation.ALTER, targetCluster, false,
           "to create topic ACLs for ACL sync");
     }
     if (flow.emitHeartbeats()) {
-      Set<String> sourceVisible = get(source.listTopics().names(), flow.source());
       String hb = policy.heartbeatsTopic();
       if (sourceVisible.contains(hb)) {
         check(flow.source(), "TOPIC", hb, AclOperation.WRITE,
@@ -121,8 +121,8 @@ final class Preflight {
     return checks;
   }
 
-  private void topicsOnTarget(Admin target, Set<String> existing, Set<AclOperation> clusterOps,
-      Collection<String> topics, boolean remote, boolean alterable) throws InterruptedException {
+  private void topicsOnTarget(Admin target, Set<String> existing, Collection<String> topics, boolean remote,
+      boolean alterable) throws InterruptedException {
     List<String> present = new ArrayList<>();
     List<String> absent = new ArrayList<>();
     for (String t : topics) {

@@ -21,12 +21,10 @@ final class Provenance {
 
   private final String source;
   private final String target;
-  private final FlowStats stats;
 
-  Provenance(String source, String target, FlowStats stats) {
+  Provenance(String source, String target) {
     this.source = source;
     this.target = target;
-    this.stats = stats;
   }
 
   /** Returns the records that have not been on the target yet, in order. */
@@ -38,9 +36,7 @@ final class Provenance {
       if (cycle && admitted == null) {
         admitted = new ArrayList<>(records.subList(0, i));
       }
-      if (cycle) {
-        stats.recordsSkippedAsCycles.increment();
-      } else if (admitted != null) {
+      if (!cycle && admitted != null) {
         admitted.add(r);
       }
     }

@@ -2,7 +2,7 @@ package dev.mirror.internal.engine;
 
 import dev.mirror.client.internal.OffsetIndex;
 import dev.mirror.client.internal.StateCodec;
-
+import dev.mirror.client.internal.StateReader;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -94,7 +94,7 @@ final class StateStore {
     Map<TopicPartition, Long> positions = new HashMap<>();
     Map<TopicPartition, Long> targetNext = new HashMap<>();
     Map<TopicPartition, TreeMap<Long, Long>> segments = new HashMap<>();
-    int records = Topics.readToEnd(consumer, tps, LOAD_TIMEOUT, "state topic '" + topic + "'", r -> {
+    int records = StateReader.readToEnd(consumer, tps, LOAD_TIMEOUT, "state topic '" + topic + "'", r -> {
       StateCodec.Key key;
       try {
         key = StateCodec.decodeKey(r.key());

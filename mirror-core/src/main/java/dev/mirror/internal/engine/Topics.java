@@ -10,26 +10,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /** Helpers for the small internal topics a flow reads and writes. */
 final class Topics {
   private Topics() {}
-
-  /**
-   * Assigns {@code partitions}, reads them from the beginning to their end offsets as of now, hands every
-   * record with a key to {@code handler}, and unassigns. Returns the number of records read.
-   *
-   * @throws org.apache.kafka.common.errors.TimeoutException when the end is not reached within the timeout
-   */
-  static int readToEnd(Consumer<byte[], byte[]> consumer, List<TopicPartition> partitions, Duration timeout,
-      String what, java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> handler) {
-    return dev.mirror.client.internal.StateReader.readToEnd(consumer, partitions, timeout, what, handler);
-  }
 
   /**
    * Creates a one-partition compacted topic unless it exists (MirrorMaker 2's checkpoints, offset-syncs and
