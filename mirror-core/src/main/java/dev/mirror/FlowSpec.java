@@ -72,6 +72,12 @@ public final class FlowSpec {
   /** Default interval between heartbeats. */
   public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
 
+  /**
+   * Most copy threads a flow runs: a flow's partitions are split into this many shards (the partitions of
+   * its state topic), and each copy thread, in this or another instance, owns whole shards.
+   */
+  public static final int MAX_TASKS = 12;
+
   /** Replication factor meaning "the target broker's {@code default.replication.factor}". */
   public static final int BROKER_DEFAULT_REPLICATION_FACTOR = -1;
 
@@ -105,6 +111,7 @@ public final class FlowSpec {
   private final boolean replicateHeartbeats;
   private final boolean emitOffsetSyncs;
   private final OffsetSyncsLocation offsetSyncsLocation;
+  private final int tasks;
 
   private FlowSpec(Builder b) {
     this.source = Objects.requireNonNull(b.source, "source");
@@ -118,6 +125,7 @@ public final class FlowSpec {
     this.commitInterval = b.commitInterval;
     this.replicationFactor = b.replicationFactor;
     this.syncTopicConfigs = b.syncTopicConfigs;
+    this.tasks = b.tasks;
     this.configPropertiesExclude = List.copyOf(b.configPropertiesExclude);
     this.consumerOverrides = Map.copyOf(b.consumerOverrides);
     this.producerOverrides = Map.copyOf(b.producerOverrides);
@@ -299,6 +307,11 @@ public final class FlowSpec {
     return offsetSyncsLocation;
   }
 
+  /** Returns how many threads copy the flow's partitions in this instance. */
+  public int tasks() {
+    return tasks;
+  }
+
   /** Returns a builder holding this specification's values. */
   public Builder toBuilder() {
     Builder b = new Builder();
@@ -332,6 +345,7 @@ public final class FlowSpec {
     b.replicateHeartbeats = replicateHeartbeats;
     b.emitOffsetSyncs = emitOffsetSyncs;
     b.offsetSyncsLocation = offsetSyncsLocation;
+    b.tasks = tasks;
     return b;
   }
 
@@ -354,6 +368,9 @@ public final class FlowSpec {
     sb.append(", syncGroupOffsets=").append(syncGroupOffsets);
     sb.append(", heartbeats=").append(emitHeartbeats ? heartbeatInterval : "off");
     sb.append(", offsetSyncs=").append(emitOffsetSyncs ? offsetSyncsLocation : "off");
+    if (tasks > 1) {
+      sb.append(", tasks=").append(tasks);
+    }
     if (!consumerOverrides.isEmpty()) {
       sb.append(", consumerOverrides=").append(Checks.masked(consumerOverrides));
     }
@@ -405,6 +422,7 @@ public final class FlowSpec {
     private boolean replicateHeartbeats = true;
     private boolean emitOffsetSyncs = true;
     private OffsetSyncsLocation offsetSyncsLocation = OffsetSyncsLocation.TARGET;
+    private int tasks = 1;
 
     private Builder() {}
 
@@ -830,6 +848,26 @@ public final class FlowSpec {
      */
     public Builder offsetSyncsLocation(OffsetSyncsLocation location) {
       this.offsetSyncsLocation = Objects.requireNonNull(location, "offsetSyncsLocation");
+      return this;
+    }
+
+    /**
+     * Sets how many threads copy the flow's partitions (MirrorMaker 2's {@code tasks.max}). Each thread has its
+     * own consumer and producer and owns whole shards of the flow's partitions, so a partition is copied by
+     * one thread only and its order is kept. Topic sync, checkpoints and heartbeats run on the flow's control
+     * thread whatever this says. Default: 1, which suits most flows: one thread copies several hundred
+     * thousand small records per second.
+     *
+     * @param tasks 1 to {@value #MAX_TASKS}
+     * @return this builder
+     * @throws IllegalArgumentException when outside 1 to {@value #MAX_TASKS}
+     */
+    public Builder tasks(int tasks) {
+      if (tasks < 1 || tasks > MAX_TASKS) {
+        throw new IllegalArgumentException("tasks must be between 1 and " + MAX_TASKS + " (a flow's partitions are"
+            + " split into " + MAX_TASKS + " shards, each copied by one thread), but was " + tasks);
+      }
+      this.tasks = tasks;
       return this;
     }
 
