@@ -17,6 +17,16 @@ class MirrorBuilderTest {
   }
 
   @Test
+  void tasks_outsideOneToTwelve_isRefusedNamingTheShards() {
+    assertThatThrownBy(() -> FlowSpec.builder().tasks(0))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("between 1 and 12");
+    assertThatThrownBy(() -> FlowSpec.builder().tasks(13))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("12 shards").hasMessageContaining("13");
+    org.assertj.core.api.Assertions.assertThat(
+        FlowSpec.builder().from("a").to("b").tasks(4).build().tasks()).isEqualTo(4);
+  }
+
+  @Test
   void build_validFlow_createsMirrorInCreatedState() {
     Mirror mirror = twoClusters().name("dr").flow(f -> f.from("primary").to("backup")).build();
     assertThat(mirror.state()).isEqualTo(State.CREATED);

@@ -11,7 +11,8 @@ import org.apache.kafka.common.TopicPartition;
  * advance one to one. A segment starts wherever the source skips offsets (compaction, transaction markers,
  * aborted records) and wherever a new producer session starts writing, so its size grows with gaps, not
  * with records. Shared by the engine (which builds it from what the target acknowledged) and by failover reports
- * (which rebuild it from the state topic). Not thread-safe.
+ * (which rebuild it from the state topic). Thread-safe: a flow's copy threads update it while its control
+ * thread translates group offsets with it.
  */
 public final class OffsetIndex {
 
@@ -29,14 +30,14 @@ public final class OffsetIndex {
    * Records that the source record at {@code sourceStart} was written at {@code targetStart}. A segment
    * replaces any segment at or after its start: records copied again after a restart win.
    */
-  public void addSegment(TopicPartition tp, long sourceStart, long targetStart) {
+  public synchronized void addSegment(TopicPartition tp, long sourceStart, long targetStart) {
     PartitionMap m = maps.computeIfAbsent(tp, k -> new PartitionMap());
     m.segments.tailMap(sourceStart, true).clear();
     m.segments.put(sourceStart, targetStart);
   }
 
   /** Records how far replication of a partition got. */
-  public void advance(TopicPartition tp, long replicatedUpTo, long targetNext) {
+  public synchronized void advance(TopicPartition tp, long replicatedUpTo, long targetNext) {
     PartitionMap m = maps.computeIfAbsent(tp, k -> new PartitionMap());
     if (replicatedUpTo > m.replicatedUpTo) {
       m.replicatedUpTo = replicatedUpTo;
@@ -50,7 +51,7 @@ public final class OffsetIndex {
    * Forgets segments at or after {@code from}; they will be derived again when those records are copied.
    * {@code Long.MIN_VALUE} forgets the partition entirely.
    */
-  public void truncate(TopicPartition tp, long from) {
+  public synchronized void truncate(TopicPartition tp, long from) {
     if (from == Long.MIN_VALUE) {
       maps.remove(tp); // a re-created partition: nothing known about the old one applies
       return;
@@ -62,13 +63,13 @@ public final class OffsetIndex {
   }
 
   /** Returns how far replication of a partition got, or -1. */
-  public long replicatedUpTo(TopicPartition tp) {
+  public synchronized long replicatedUpTo(TopicPartition tp) {
     PartitionMap m = maps.get(tp);
     return m == null ? -1 : m.replicatedUpTo;
   }
 
   /** Returns the number of segments of a partition. */
-  public int segments(TopicPartition tp) {
+  public synchronized int segments(TopicPartition tp) {
     PartitionMap m = maps.get(tp);
     return m == null ? 0 : m.segments.size();
   }
@@ -78,7 +79,7 @@ public final class OffsetIndex {
    * copied record at or after {@code sourceOffset}, or, when every copied record is before it, the target
    * offset the next copied record will get. Empty when nothing of the partition was copied yet.
    */
-  public OptionalLong translate(TopicPartition tp, long sourceOffset) {
+  public synchronized OptionalLong translate(TopicPartition tp, long sourceOffset) {
     PartitionMap m = maps.get(tp);
     if (m == null || m.segments.isEmpty() || m.targetNext < 0) {
       return OptionalLong.empty();

@@ -63,8 +63,8 @@ final class FlowRunner {
 
   private final FlowMetrics metrics;
   private final java.util.concurrent.atomic.AtomicLong failures = new java.util.concurrent.atomic.AtomicLong();
-  private volatile @Nullable ReplicationWorker currentWorker;
-  private volatile @Nullable Producer<byte[], byte[]> currentProducer;
+  private volatile List<CopyTask> currentTasks = List.of();
+  private volatile List<Producer<byte[], byte[]>> currentProducers = List.of();
 
   FlowRunner(EngineConfig config, FlowSpec flow, Duration timeout, MirrorMetrics mirrorMetrics) {
     this.config = config;
@@ -76,10 +76,7 @@ final class FlowRunner {
     this.log = new LogContext("[mirror=" + config.name() + " flow=" + flow.id() + "] ").logger(FlowRunner.class);
     this.threadName = "mirror-" + config.name() + "-" + flow.id();
     this.metrics = new FlowMetrics(mirrorMetrics, flow.source(), flow.target());
-    metrics.gauge(MirrorMetrics.Def.FLOW_RECORD_LAG, () -> {
-      ReplicationWorker w = currentWorker;
-      return w == null ? 0 : w.totalLag();
-    });
+    metrics.gauge(MirrorMetrics.Def.FLOW_RECORD_LAG, () -> currentTasks.stream().mapToLong(CopyTask::lag).sum());
     metrics.gauge(MirrorMetrics.Def.TOPIC_COUNT, () -> stats.topics);
     metrics.gauge(MirrorMetrics.Def.PARTITION_COUNT, () -> stats.partitions);
     metrics.gauge(MirrorMetrics.Def.GROUP_COUNT, () -> stats.groups);
@@ -95,10 +92,15 @@ final class FlowRunner {
     metrics.close();
   }
 
-  /** Returns the metrics of the flow's current producer, or none between attempts. */
+  /** Returns the metrics of the flow's current copy producers, or none between attempts. */
   Map<org.apache.kafka.common.MetricName, ? extends org.apache.kafka.common.Metric> producerMetrics() {
-    Producer<byte[], byte[]> p = currentProducer;
-    return p == null ? Map.of() : p.metrics();
+    List<Producer<byte[], byte[]>> producers = currentProducers;
+    if (producers.size() == 1) {
+      return producers.get(0).metrics();
+    }
+    Map<org.apache.kafka.common.MetricName, org.apache.kafka.common.Metric> all = new java.util.HashMap<>();
+    producers.forEach(p -> all.putAll(p.metrics()));
+    return all;
   }
 
   String id() {
@@ -110,7 +112,7 @@ final class FlowRunner {
   }
 
   boolean isOwnThread(Thread t) {
-    return t == thread;
+    return t == thread || currentTasks.stream().anyMatch(c -> c.isOwnThread(t));
   }
 
   void start() {
@@ -133,6 +135,9 @@ final class FlowRunner {
     Consumer<byte[], byte[]> c = activeConsumer;
     if (c != null) {
       c.wakeup();
+    }
+    for (CopyTask t : currentTasks) {
+      t.requestStop(true);
     }
     if (state.get() == State.CREATED) {
       state.set(State.STOPPED);
@@ -347,8 +352,8 @@ final class FlowRunner {
         }
         return sourceProducer[0];
       };
-      Producer<byte[], byte[]> producer = closer.producer(
-          clients.producer(ClientConfigs.targetProducer(target, flow, prefix + "producer")));
+      Producer<byte[], byte[]> control = closer.producer(
+          clients.producer(ClientConfigs.targetProducer(target, flow, prefix + "control-producer")));
 
       Checkpointer checkpointer = null;
       if (flow.emitCheckpoints()) {
@@ -366,146 +371,258 @@ final class FlowRunner {
       OffsetSyncs offsetSyncs = null;
       if (flow.emitOffsetSyncs()) {
         step = "creating offset-syncs topic";
-        offsetSyncs = OffsetSyncs.start(flow, policy, sourceAdmin, targetAdmin, producer, sourceProducerSupplier,
+        offsetSyncs = OffsetSyncs.start(flow, policy, sourceAdmin, targetAdmin, control, sourceProducerSupplier,
             internalRf, timeout, log);
       }
       ReplicationWorker.SyncSink syncs = offsetSyncs == null ? ReplicationWorker.SyncSink.NONE : offsetSyncs;
 
       TopicSync topicSync = new TopicSync(flow, policy, log, timeout);
-      Consumer<byte[], byte[]> consumer = closer.consumer(
-          clients.consumer(ClientConfigs.sourceConsumer(source, flow, prefix + "consumer")));
-      activeConsumer = consumer;
+      List<CopyTask> tasks = new ArrayList<>();
+      List<Producer<byte[], byte[]>> producers = new ArrayList<>();
+      int taskCount = Math.min(flow.tasks(), store.shards());
+      String replicatingStep = "replicating from source cluster '" + source.alias() + "' to target cluster '"
+          + target.alias() + "'";
+      String storingStep = "storing positions in '" + store.topic() + "' on target cluster '" + target.alias() + "'";
+      for (int i = 0; i < taskCount; i++) {
+        String suffix = taskCount == 1 ? "" : "-" + i;
+        Consumer<byte[], byte[]> consumer = closer.consumer(
+            clients.consumer(ClientConfigs.sourceConsumer(source, flow, prefix + "consumer" + suffix)));
+        Producer<byte[], byte[]> producer = closer.producer(
+            clients.producer(ClientConfigs.targetProducer(target, flow, prefix + "producer" + suffix)));
+        producers.add(producer);
+        ReplicationWorker worker = new ReplicationWorker(consumer, producer, store, restored,
+            flow.startPosition(), timeout, stats, config.clock(), log,
+            policy instanceof dev.mirror.client.IdentityReplicationPolicy
+                ? new Provenance(flow.source(), flow.target()) : null, metrics, this::recordError);
+        tasks.add(new CopyTask(threadName + "-copy" + suffix, worker, consumer, syncs, flow.commitInterval(),
+            replicatingStep, storingStep, () -> config.clock().millis(), log));
+      }
+      if (taskCount > 1) {
+        log.info("{} copy threads share the flow's partitions, each owning whole shards of {}", taskCount,
+            store.shards());
+      }
       if (stopRequested) {
         return;
       }
-      ReplicationWorker worker = new ReplicationWorker(consumer, producer, store, restored,
-          flow.startPosition(), timeout, stats, config.clock(), log,
-          policy instanceof dev.mirror.client.IdentityReplicationPolicy
-              ? new Provenance(flow.source(), flow.target()) : null, metrics, this::recordError);
-      currentWorker = worker;
-      currentProducer = producer;
-      Map<String, TopicSync.Mapping> mappings = Map.of();
-      long nextRefresh = 0;
-      long nextCommit = System.nanoTime() + flow.commitInterval().toNanos();
-      long nextCheckpoint = 0;
-      long nextHeartbeat = 0;
-      long nextConfigSync = System.nanoTime() + flow.topicConfigSyncInterval().toNanos();
-      long nextAclSync = 0;
-      MetadataSync metadataSync = new MetadataSync(flow, topicSync, timeout, log);
-      boolean announced = false;
-      while (!stopRequested) {
-        long now = System.nanoTime();
-        if (now >= nextRefresh && (!announced || flow.refreshTopics())) {
-          step = "syncing topics from source cluster '" + source.alias() + "' to target cluster '"
-              + target.alias() + "'";
-          List<String> problems = new ArrayList<>();
-          mappings = topicSync.sync(sourceAdmin, targetAdmin, problems);
-          worker.assign(mappings);
-          replicated = worker.positions(); // the partitions, at least, must be known before RUNNING
-          if (!problems.isEmpty()) {
-            recordError(problems.get(0) + (problems.size() > 1 ? " (and " + (problems.size() - 1) + " more)" : ""));
+      activeConsumer = null;
+      currentTasks = List.copyOf(tasks);
+      currentProducers = List.copyOf(producers);
+      Map<String, String> mdc = MDC.getCopyOfContextMap();
+      for (CopyTask t : tasks) {
+        t.start(mdc == null ? Map.of() : mdc);
+      }
+      try {
+        control(tasks, store, sourceAdmin, targetAdmin, control, topicSync, checkpointer, heartbeats, offsetSyncs,
+            syncs, restored.index());
+      } finally {
+        for (CopyTask t : tasks) {
+          t.requestStop(false); // no-op for tasks that already stopped
+        }
+        for (CopyTask t : tasks) {
+          if (!t.join(CLIENT_CLOSE_TIMEOUT)) {
+            log.warn("copy thread of the flow did not end within {} ms; closing its clients anyway",
+                CLIENT_CLOSE_TIMEOUT.toMillis());
           }
-          nextRefresh = now + flow.topicRefreshInterval().toNanos();
-        }
-        if (!announced) {
-          announced = true;
-          if (state.compareAndSet(State.STARTING, State.RUNNING)) {
-            log.info("state STARTING -> RUNNING ({} topics, {} partitions)", stats.topics, stats.partitions);
-          }
-        }
-        if (pauseRequested) {
-          if (state.compareAndSet(State.RUNNING, State.PAUSED)) {
-            step = "pausing: storing positions";
-            worker.drain(syncs);
-            replicated = worker.positions();
-            log.info("state RUNNING -> PAUSED: positions stored, nothing is read from the source until resumed");
-          }
-          stopSignal.await(POLL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-          worker.checkFailures();
-          continue;
-        }
-        if (state.compareAndSet(State.PAUSED, State.RUNNING)) {
-          log.info("state PAUSED -> RUNNING: resuming where the flow paused");
-        }
-        step = "replicating from source cluster '" + source.alias() + "' to target cluster '"
-            + target.alias() + "'";
-        try {
-          if (stats.partitions == 0) {
-            stopSignal.await(POLL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            stats.lastPollMillis = config.clock().millis();
-          } else {
-            worker.pollOnce(POLL_TIMEOUT);
-          }
-        } catch (WakeupException e) {
-          if (!stopRequested) {
-            throw e;
-          }
-        }
-        worker.checkFailures();
-        now = System.nanoTime();
-        if (now >= nextCommit) {
-          step = "storing positions in '" + store.topic() + "' on target cluster '" + target.alias() + "'";
-          worker.commitPositions(syncs);
-          replicated = worker.positions();
-          if (offsetSyncs != null) {
-            offsetSyncs.checkFailures();
-          }
-          nextCommit = now + flow.commitInterval().toNanos();
-        }
-        if (flow.syncTopicConfigs() && now >= nextConfigSync) {
-          step = "syncing topic configs to target cluster '" + target.alias() + "'";
-          List<String> problems = new ArrayList<>();
-          metadataSync.syncConfigs(sourceAdmin, targetAdmin, mappings.values(), problems);
-          problems.forEach(this::reportProblem);
-          nextConfigSync = now + flow.topicConfigSyncInterval().toNanos();
-        }
-        if (flow.syncTopicAcls() && now >= nextAclSync) {
-          step = "syncing topic ACLs to target cluster '" + target.alias() + "'";
-          List<String> problems = new ArrayList<>();
-          metadataSync.syncAcls(sourceAdmin, targetAdmin, mappings.values(), problems);
-          problems.forEach(this::reportProblem);
-          nextAclSync = now + flow.topicAclSyncInterval().toNanos();
-        }
-        if (heartbeats != null && now >= nextHeartbeat) {
-          step = "writing heartbeats";
-          heartbeats.beat(producer, config.clock().millis());
-          nextHeartbeat = now + flow.heartbeatInterval().toNanos();
-        }
-        if (checkpointer != null && now >= nextCheckpoint) {
-          step = "checkpointing consumer groups of source cluster '" + source.alias() + "'";
-          worker.commitPositions(syncs);
-          Map<TopicPartition, Long> atCheckpoint = worker.positions();
-          replicated = atCheckpoint;
-          worker.storeProgress(config.clock().millis());
-          checkpointer.checkpoint(sourceAdmin, targetAdmin, producer, mappings, worker.index(),
-              config.clock().millis());
-          stats.groups = checkpointer.groups();
-          stats.lastCheckpointMillis = checkpointer.lastCheckpointMillis();
-          checkpointed = atCheckpoint;
-          nextCheckpoint = now + flow.checkpointInterval().toNanos();
+          t.close();
         }
       }
-      step = "stopping: storing final positions";
-      state.set(State.STOPPING);
-      log.info("state -> STOPPING: waiting for the target to acknowledge in-flight records");
-      worker.drain(syncs);
-      replicated = worker.positions();
-      worker.storeProgress(config.clock().millis());
-      if (checkpointer != null) {
-        checkpointer.checkpoint(sourceAdmin, targetAdmin, producer, mappings, worker.index(),
-            config.clock().millis());
-        producer.flush();
-      }
-      worker.checkFailures();
     } finally {
       activeConsumer = null;
-      ReplicationWorker w = currentWorker;
-      if (w != null) {
-        w.close();
-      }
-      currentWorker = null;
-      currentProducer = null;
+      currentTasks = List.of();
+      currentProducers = List.of();
     }
+  }
+
+  /** The control loop: topic sync, pause, metadata sync, heartbeats and checkpoints, while the tasks copy. */
+  private void control(List<CopyTask> tasks, StateStore store, Admin sourceAdmin, Admin targetAdmin,
+      Producer<byte[], byte[]> control, TopicSync topicSync, @Nullable Checkpointer checkpointer,
+      @Nullable Heartbeats heartbeats, @Nullable OffsetSyncs offsetSyncs, ReplicationWorker.SyncSink syncs,
+      dev.mirror.client.internal.OffsetIndex index) throws InterruptedException,
+      java.util.concurrent.ExecutionException, java.util.concurrent.TimeoutException {
+    Map<String, TopicSync.Mapping> mappings = Map.of();
+    long nextRefresh = 0;
+    long nextCheckpoint = 0;
+    long nextHeartbeat = 0;
+    long nextConfigSync = System.nanoTime() + flow.topicConfigSyncInterval().toNanos();
+    long nextAclSync = 0;
+    MetadataSync metadataSync = new MetadataSync(flow, topicSync, timeout, log);
+    boolean announced = false;
+    while (!stopRequested) {
+      long now = System.nanoTime();
+      if (now >= nextRefresh && (!announced || flow.refreshTopics())) {
+        step = "syncing topics from source cluster '" + source.alias() + "' to target cluster '"
+            + target.alias() + "'";
+        List<String> problems = new ArrayList<>();
+        mappings = topicSync.sync(sourceAdmin, targetAdmin, problems);
+        stats.topics = mappings.size();
+        List<java.util.concurrent.CompletableFuture<Integer>> assigned = new ArrayList<>();
+        Map<String, TopicSync.Mapping> current = mappings;
+        for (int i = 0; i < tasks.size(); i++) {
+          int task = i;
+          int count = tasks.size();
+          assigned.add(tasks.get(i).submit(w -> {
+            w.assign(current, tp -> store.shard(tp) % count == task);
+            return w.partitionCount();
+          }));
+        }
+        if (!announced) {
+          // The partitions, at least, must be known and their start positions stored before RUNNING.
+          step = "starting partitions at their stored positions";
+          awaitAll(tasks, assigned);
+        }
+        if (!problems.isEmpty()) {
+          recordError(problems.get(0) + (problems.size() > 1 ? " (and " + (problems.size() - 1) + " more)" : ""));
+        }
+        nextRefresh = now + flow.topicRefreshInterval().toNanos();
+      }
+      stats.partitions = tasks.stream().mapToInt(CopyTask::partitions).sum();
+      if (!announced) {
+        announced = true;
+        replicated = positions(tasks);
+        if (state.compareAndSet(State.STARTING, State.RUNNING)) {
+          log.info("state STARTING -> RUNNING ({} topics, {} partitions)", stats.topics, stats.partitions);
+        }
+      }
+      checkTasks(tasks);
+      if (pauseRequested) {
+        boolean all = true;
+        for (CopyTask t : tasks) {
+          t.pause(true);
+          all &= t.paused();
+        }
+        if (all && state.compareAndSet(State.RUNNING, State.PAUSED)) {
+          replicated = positions(tasks);
+          log.info("state RUNNING -> PAUSED: positions stored, nothing is read from the source until resumed");
+        }
+        stopSignal.await(POLL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        continue;
+      }
+      for (CopyTask t : tasks) {
+        t.pause(false);
+      }
+      if (state.compareAndSet(State.PAUSED, State.RUNNING)) {
+        log.info("state PAUSED -> RUNNING: resuming where the flow paused");
+      }
+      replicated = positions(tasks);
+      if (stats.partitions == 0) {
+        stats.lastPollMillis = config.clock().millis();
+      }
+      if (offsetSyncs != null) {
+        offsetSyncs.checkFailures();
+      }
+      if (flow.syncTopicConfigs() && now >= nextConfigSync) {
+        step = "syncing topic configs to target cluster '" + target.alias() + "'";
+        List<String> problems = new ArrayList<>();
+        metadataSync.syncConfigs(sourceAdmin, targetAdmin, mappings.values(), problems);
+        problems.forEach(this::reportProblem);
+        nextConfigSync = now + flow.topicConfigSyncInterval().toNanos();
+      }
+      if (flow.syncTopicAcls() && now >= nextAclSync) {
+        step = "syncing topic ACLs to target cluster '" + target.alias() + "'";
+        List<String> problems = new ArrayList<>();
+        metadataSync.syncAcls(sourceAdmin, targetAdmin, mappings.values(), problems);
+        problems.forEach(this::reportProblem);
+        nextAclSync = now + flow.topicAclSyncInterval().toNanos();
+      }
+      if (heartbeats != null && now >= nextHeartbeat) {
+        step = "writing heartbeats";
+        heartbeats.beat(control, config.clock().millis());
+        nextHeartbeat = now + flow.heartbeatInterval().toNanos();
+      }
+      if (checkpointer != null && now >= nextCheckpoint) {
+        step = "checkpointing consumer groups of source cluster '" + source.alias() + "'";
+        checkpointRound(tasks, syncs, checkpointer, sourceAdmin, targetAdmin, control, mappings, index);
+        nextCheckpoint = now + flow.checkpointInterval().toNanos();
+      }
+      stopSignal.await(POLL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+    step = "stopping: storing final positions";
+    state.set(State.STOPPING);
+    log.info("state -> STOPPING: waiting for the target to acknowledge in-flight records");
+    for (CopyTask t : tasks) {
+      t.requestStop(true);
+    }
+    for (CopyTask t : tasks) {
+      if (!t.join(timeout)) {
+        log.warn("a copy thread did not store its final positions within {} ms", timeout.toMillis());
+      }
+    }
+    replicated = positions(tasks);
+    if (checkpointer != null) {
+      checkpointer.checkpoint(sourceAdmin, targetAdmin, control, mappings, index, config.clock().millis());
+      control.flush();
+    }
+    checkTasks(tasks);
+  }
+
+  /**
+   * Stores every task's positions and progress, then checkpoints the groups: the checkpoints cover every
+   * record before the positions stored in this round.
+   */
+  private void checkpointRound(List<CopyTask> tasks, ReplicationWorker.SyncSink syncs, Checkpointer checkpointer,
+      Admin sourceAdmin, Admin targetAdmin, Producer<byte[], byte[]> control,
+      Map<String, TopicSync.Mapping> mappings, dev.mirror.client.internal.OffsetIndex index)
+      throws InterruptedException {
+    long nowMillis = config.clock().millis();
+    List<java.util.concurrent.CompletableFuture<Map<TopicPartition, Long>>> rounds = new ArrayList<>();
+    for (CopyTask t : tasks) {
+      rounds.add(t.submit(w -> {
+        w.commitPositions(syncs);
+        w.storeProgress(nowMillis);
+        return w.indexedPositions();
+      }));
+    }
+    Map<TopicPartition, Long> atCheckpoint = new java.util.HashMap<>();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    for (java.util.concurrent.CompletableFuture<Map<TopicPartition, Long>> r : rounds) {
+      try {
+        atCheckpoint.putAll(r.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        // A failed task is reported by checkTasks; a busy one gets the next round.
+        log.debug("checkpoint round skipped: a copy thread did not answer", e);
+        return;
+      }
+    }
+    checkpointer.checkpoint(sourceAdmin, targetAdmin, control, mappings, index, config.clock().millis());
+    stats.groups = checkpointer.groups();
+    stats.lastCheckpointMillis = checkpointer.lastCheckpointMillis();
+    checkpointed = Map.copyOf(atCheckpoint);
+  }
+
+  /** Waits for every task to finish an action; a task that failed fails the flow with its own error. */
+  private void awaitAll(List<CopyTask> tasks, List<? extends java.util.concurrent.Future<?>> futures)
+      throws InterruptedException, java.util.concurrent.TimeoutException {
+    long deadline = System.nanoTime() + 2 * timeout.toNanos();
+    for (java.util.concurrent.Future<?> f : futures) {
+      try {
+        f.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (java.util.concurrent.ExecutionException e) {
+        checkTasks(tasks);
+        throw new MirrorException(String.valueOf(e.getCause().getMessage()), e.getCause());
+      }
+    }
+  }
+
+  /** Throws the error of a task that failed, with the step it failed in. */
+  private void checkTasks(List<CopyTask> tasks) {
+    for (CopyTask t : tasks) {
+      RuntimeException f = t.failure();
+      if (f != null) {
+        step = t.step();
+        throw f;
+      }
+    }
+  }
+
+  private static Map<TopicPartition, Long> positions(List<CopyTask> tasks) {
+    if (tasks.size() == 1) {
+      return tasks.get(0).positions();
+    }
+    Map<TopicPartition, Long> all = new java.util.HashMap<>();
+    for (CopyTask t : tasks) {
+      all.putAll(t.positions());
+    }
+    return Map.copyOf(all);
   }
 
   @SuppressWarnings("unchecked")

@@ -220,12 +220,18 @@ final class ReplicationWorker {
     return index;
   }
 
-  /** Replicates exactly the partitions of {@code mappings}, starting new ones at their stored or start position. */
-  void assign(Map<String, TopicSync.Mapping> mappings) {
+  /**
+   * Replicates exactly the partitions of {@code mappings} that this worker {@code owns}, starting new ones at
+   * their stored or start position.
+   */
+  void assign(Map<String, TopicSync.Mapping> mappings, java.util.function.Predicate<TopicPartition> owns) {
     Map<TopicPartition, String> wanted = new HashMap<>();
     for (TopicSync.Mapping m : mappings.values()) {
       for (int p = 0; p < m.partitions(); p++) {
-        wanted.put(new TopicPartition(m.sourceTopic(), p), m.remoteTopic());
+        TopicPartition tp = new TopicPartition(m.sourceTopic(), p);
+        if (owns.test(tp)) {
+          wanted.put(tp, m.remoteTopic());
+        }
       }
     }
     Set<TopicPartition> removed = new HashSet<>(states.keySet());
@@ -236,7 +242,6 @@ final class ReplicationWorker {
         added.add(tp);
       }
     }
-    stats.topics = mappings.size();
     if (removed.isEmpty() && added.isEmpty()) {
       return;
     }
@@ -258,7 +263,6 @@ final class ReplicationWorker {
     for (TopicPartition tp : added) {
       consumer.seek(tp, start.get(tp));
     }
-    stats.partitions = states.size();
     if (!removed.isEmpty()) {
       log.info("stopped replicating {} partitions: {}", removed.size(), removed);
     }
@@ -571,6 +575,21 @@ final class ReplicationWorker {
       StateCodec.Progress progress = new StateCodec.Progress(s.ackedNext, sourceEnd, nowMillis);
       producer.send(store.progress(s.source, progress), this::onStateAck);
     }
+  }
+
+  /**
+   * Returns, per replicated partition, the position the offset mapping was last advanced to: every record
+   * before it translates exactly.
+   */
+  Map<TopicPartition, Long> indexedPositions() {
+    Map<TopicPartition, Long> result = new HashMap<>();
+    states.forEach((tp, s) -> result.put(tp, Math.max(0, s.storedSentNext)));
+    return Map.copyOf(result);
+  }
+
+  /** Returns the number of partitions this worker replicates. */
+  int partitionCount() {
+    return states.size();
   }
 
   /** Returns, per replicated partition, the offset before which every record is acknowledged by the target. */

@@ -135,27 +135,37 @@ final class StateStore {
     return new Restored(positions, index);
   }
 
-  private int partitionOf(byte[] positionKey) {
-    return Utils.toPositive(Utils.murmur2(positionKey)) % partitions;
+  /** Returns the number of shards: the partitions of the state topic. */
+  int shards() {
+    return partitions;
+  }
+
+  /**
+   * Returns the shard of a source partition: the state partition holding its records. Consecutive partitions
+   * of a topic fall in consecutive shards, so a topic's partitions spread evenly over copy threads and
+   * instances, each of which owns whole shards.
+   */
+  int shard(TopicPartition source) {
+    int topicHash = Utils.toPositive(Utils.murmur2(source.topic().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    return (int) ((topicHash + (long) source.partition()) % partitions);
   }
 
   /** Returns the record storing that replication of {@code source} resumes at {@code nextOffset}. */
   ProducerRecord<byte[], byte[]> position(TopicPartition source, long nextOffset, long targetNext) {
     byte[] key = StateCodec.positionKey(source);
-    return new ProducerRecord<>(topic, partitionOf(key), key, StateCodec.positionValue(nextOffset, targetNext));
+    return new ProducerRecord<>(topic, shard(source), key, StateCodec.positionValue(nextOffset, targetNext));
   }
 
   /** Returns the record storing how far behind the source replication of {@code source} is. */
   ProducerRecord<byte[], byte[]> progress(TopicPartition source, StateCodec.Progress progress) {
     byte[] key = StateCodec.progressKey(source);
-    return new ProducerRecord<>(topic, partitionOf(StateCodec.positionKey(source)), key,
+    return new ProducerRecord<>(topic, shard(source), key,
         StateCodec.progressValue(progress));
   }
 
   /** Returns the record storing that source offset {@code sourceStart} was written at {@code targetStart}. */
   ProducerRecord<byte[], byte[]> segment(TopicPartition source, long sourceStart, long targetStart) {
-    int partition = partitionOf(StateCodec.positionKey(source));
-    return new ProducerRecord<>(topic, partition, StateCodec.segmentKey(source, sourceStart),
+    return new ProducerRecord<>(topic, shard(source), StateCodec.segmentKey(source, sourceStart),
         StateCodec.offsetValue(targetStart));
   }
 }
