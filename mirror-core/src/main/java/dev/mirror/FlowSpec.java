@@ -112,6 +112,7 @@ public final class FlowSpec {
   private final boolean emitOffsetSyncs;
   private final OffsetSyncsLocation offsetSyncsLocation;
   private final int tasks;
+  private final boolean scaleOut;
 
   private FlowSpec(Builder b) {
     this.source = Objects.requireNonNull(b.source, "source");
@@ -126,6 +127,7 @@ public final class FlowSpec {
     this.replicationFactor = b.replicationFactor;
     this.syncTopicConfigs = b.syncTopicConfigs;
     this.tasks = b.tasks;
+    this.scaleOut = b.scaleOut;
     this.configPropertiesExclude = List.copyOf(b.configPropertiesExclude);
     this.consumerOverrides = Map.copyOf(b.consumerOverrides);
     this.producerOverrides = Map.copyOf(b.producerOverrides);
@@ -312,6 +314,11 @@ public final class FlowSpec {
     return tasks;
   }
 
+  /** Returns whether instances running this flow under the same Mirror name share its partitions. */
+  public boolean scaleOut() {
+    return scaleOut;
+  }
+
   /** Returns a builder holding this specification's values. */
   public Builder toBuilder() {
     Builder b = new Builder();
@@ -346,6 +353,7 @@ public final class FlowSpec {
     b.emitOffsetSyncs = emitOffsetSyncs;
     b.offsetSyncsLocation = offsetSyncsLocation;
     b.tasks = tasks;
+    b.scaleOut = scaleOut;
     return b;
   }
 
@@ -370,6 +378,9 @@ public final class FlowSpec {
     sb.append(", offsetSyncs=").append(emitOffsetSyncs ? offsetSyncsLocation : "off");
     if (tasks > 1) {
       sb.append(", tasks=").append(tasks);
+    }
+    if (scaleOut) {
+      sb.append(", scaleOut=true");
     }
     if (!consumerOverrides.isEmpty()) {
       sb.append(", consumerOverrides=").append(Checks.masked(consumerOverrides));
@@ -423,6 +434,7 @@ public final class FlowSpec {
     private boolean emitOffsetSyncs = true;
     private OffsetSyncsLocation offsetSyncsLocation = OffsetSyncsLocation.TARGET;
     private int tasks = 1;
+    private boolean scaleOut;
 
     private Builder() {}
 
@@ -868,6 +880,26 @@ public final class FlowSpec {
             + " split into " + MAX_TASKS + " shards, each copied by one thread), but was " + tasks);
       }
       this.tasks = tasks;
+      return this;
+    }
+
+    /**
+     * Sets whether several instances of the host application, each running a Mirror of the same
+     * {@linkplain Mirror.Builder#name name} with this flow, share the flow's partitions. The instances join a
+     * consumer group on the target cluster ({@code __mirror.<name>.<source>-><target>}) over the flow's state
+     * topic; each owns whole shards (partitions of the state topic, so at most 12 instances do work) and
+     * restores their positions when it gets them. An instance that stops hands its shards over after storing
+     * their positions; one that dies loses them after the group's session timeout (10 s), and the others
+     * resume them from the positions it stored last (at-least-once: records copied since its last position
+     * store are copied again). Checkpoints, offset syncs and group offset sync cover the partitions an instance
+     * owns; topic sync runs in every instance; heartbeats and config/ACL sync in the owner of shard 0.
+     * Default: false, the flow copies every partition and joins no group (no rebalance delay at start).
+     *
+     * @param scaleOut true to share the flow with other instances
+     * @return this builder
+     */
+    public Builder scaleOut(boolean scaleOut) {
+      this.scaleOut = scaleOut;
       return this;
     }
 

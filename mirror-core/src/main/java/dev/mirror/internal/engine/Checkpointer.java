@@ -104,10 +104,11 @@ final class Checkpointer {
 
   /**
    * Lists the admitted groups and their committed offsets on the source, translates those of replicated
-   * partitions, and sends the checkpoints that moved. Returns the number sent.
+   * partitions this instance {@code owns}, and sends the checkpoints that moved. Returns the number sent.
    */
   int checkpoint(Admin sourceAdmin, Admin targetAdmin, Producer<byte[], byte[]> producer,
-      Map<String, TopicSync.Mapping> mappings, OffsetIndex index, long nowMillis) throws InterruptedException {
+      Map<String, TopicSync.Mapping> mappings, OffsetIndex index, java.util.function.Predicate<TopicPartition> owns,
+      long nowMillis) throws InterruptedException {
     Exception f = failure;
     if (f != null) {
       throw new MirrorException("cannot write checkpoints to '" + topic + "' on cluster '" + flow.target() + "': "
@@ -148,7 +149,7 @@ final class Checkpointer {
           continue;
         }
         TopicSync.Mapping mapping = mappings.get(e.getKey().topic());
-        if (mapping == null) {
+        if (mapping == null || !owns.test(e.getKey())) {
           continue;
         }
         OptionalLong translated = index.translate(e.getKey(), e.getValue().offset());

@@ -50,6 +50,22 @@ public final class ClientConfigs {
     return consumer(Map.of(), target, flow, clientId, "earliest");
   }
 
+  /**
+   * Returns the properties of the consumer through which instances sharing a flow split its shards: a member
+   * of {@code groupId} on the target cluster, subscribed to the state topic, fetching nothing.
+   */
+  public static Map<String, Object> membershipConsumer(ClusterSpec target, FlowSpec flow, String clientId,
+      String groupId) {
+    Map<String, Object> c = consumer(Map.of(), target, flow, clientId, "earliest");
+    c.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+    c.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+        org.apache.kafka.clients.consumer.CooperativeStickyAssignor.class.getName());
+    c.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
+    c.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 1_000);
+    c.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 300_000);
+    return c;
+  }
+
   /** Defaults, then the cluster's properties and overrides, then the flow's, then what Mirror owns. */
   private static Map<String, Object> consumer(Map<String, Object> defaults, ClusterSpec cluster, FlowSpec flow,
       String clientId, String autoOffsetReset) {

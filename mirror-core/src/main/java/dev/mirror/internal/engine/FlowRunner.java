@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -64,6 +65,10 @@ final class FlowRunner {
   private final FlowMetrics metrics;
   private final java.util.concurrent.atomic.AtomicLong failures = new java.util.concurrent.atomic.AtomicLong();
   private volatile List<CopyTask> currentTasks = List.of();
+  // The current life's topic mappings and owned shards; written on the control thread.
+  private volatile Map<String, TopicSync.Mapping> mappings = Map.of();
+  private volatile Set<Integer> owned = Set.of();
+
   private volatile List<Producer<byte[], byte[]>> currentProducers = List.of();
 
   FlowRunner(EngineConfig config, FlowSpec flow, Duration timeout, MirrorMetrics mirrorMetrics) {
@@ -342,7 +347,9 @@ final class FlowRunner {
       if (stopRequested) {
         return;
       }
-      StateStore.Restored restored = store.load(reader);
+      // Instances sharing the flow restore each shard when the group assigns it to them.
+      StateStore.Restored restored = flow.scaleOut()
+          ? new StateStore.Restored(Map.of(), new dev.mirror.client.internal.OffsetIndex()) : store.load(reader);
 
       Producer<byte[], byte[]>[] sourceProducer = newProducerHolder();
       java.util.function.Supplier<Producer<byte[], byte[]>> sourceProducerSupplier = () -> {
@@ -411,10 +418,29 @@ final class FlowRunner {
       for (CopyTask t : tasks) {
         t.start(mdc == null ? Map.of() : mdc);
       }
+      ShardMembership membership = null;
+      mappings = Map.of();
+      owned = java.util.stream.IntStream.range(0, store.shards()).boxed()
+          .collect(java.util.stream.Collectors.toUnmodifiableSet());
       try {
+        if (flow.scaleOut()) {
+          owned = Set.of();
+          String groupId = InternalTopics.membershipGroup(config.name(), flow.id());
+          Consumer<byte[], byte[]> mc = closer.consumer(clients.consumer(
+              ClientConfigs.membershipConsumer(target, flow, prefix + "membership", groupId)));
+          membership = new ShardMembership(mc, store.topic(), groupId,
+              new Handover(tasks, store, reader, restored.index(), syncs), log);
+          activeConsumer = mc;
+          step = "joining group '" + groupId + "' of the instances sharing the flow on target cluster '"
+              + target.alias() + "'";
+          membership.join(timeout);
+        }
         control(tasks, store, sourceAdmin, targetAdmin, control, topicSync, checkpointer, heartbeats, offsetSyncs,
-            syncs, restored.index());
+            syncs, restored.index(), membership);
       } finally {
+        if (membership != null) {
+          membership.closing();
+        }
         for (CopyTask t : tasks) {
           t.requestStop(false); // no-op for tasks that already stopped
         }
@@ -437,9 +463,8 @@ final class FlowRunner {
   private void control(List<CopyTask> tasks, StateStore store, Admin sourceAdmin, Admin targetAdmin,
       Producer<byte[], byte[]> control, TopicSync topicSync, @Nullable Checkpointer checkpointer,
       @Nullable Heartbeats heartbeats, @Nullable OffsetSyncs offsetSyncs, ReplicationWorker.SyncSink syncs,
-      dev.mirror.client.internal.OffsetIndex index) throws InterruptedException,
-      java.util.concurrent.ExecutionException, java.util.concurrent.TimeoutException {
-    Map<String, TopicSync.Mapping> mappings = Map.of();
+      dev.mirror.client.internal.OffsetIndex index, @Nullable ShardMembership membership)
+      throws InterruptedException, java.util.concurrent.ExecutionException, java.util.concurrent.TimeoutException {
     long nextRefresh = 0;
     long nextCheckpoint = 0;
     long nextHeartbeat = 0;
@@ -455,16 +480,7 @@ final class FlowRunner {
         List<String> problems = new ArrayList<>();
         mappings = topicSync.sync(sourceAdmin, targetAdmin, problems);
         stats.topics = mappings.size();
-        List<java.util.concurrent.CompletableFuture<Integer>> assigned = new ArrayList<>();
-        Map<String, TopicSync.Mapping> current = mappings;
-        for (int i = 0; i < tasks.size(); i++) {
-          int task = i;
-          int count = tasks.size();
-          assigned.add(tasks.get(i).submit(w -> {
-            w.assign(current, tp -> store.shard(tp) % count == task);
-            return w.partitionCount();
-          }));
-        }
+        List<java.util.concurrent.CompletableFuture<Integer>> assigned = reassign(tasks, store, w -> { });
         if (!announced) {
           // The partitions, at least, must be known and their start positions stored before RUNNING.
           step = "starting partitions at their stored positions";
@@ -494,7 +510,7 @@ final class FlowRunner {
           replicated = positions(tasks);
           log.info("state RUNNING -> PAUSED: positions stored, nothing is read from the source until resumed");
         }
-        stopSignal.await(POLL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        idle(membership);
         continue;
       }
       for (CopyTask t : tasks) {
@@ -510,31 +526,33 @@ final class FlowRunner {
       if (offsetSyncs != null) {
         offsetSyncs.checkFailures();
       }
-      if (flow.syncTopicConfigs() && now >= nextConfigSync) {
+      // Instances sharing the flow leave heartbeats and config/ACL sync to the owner of shard 0.
+      boolean leader = owned.contains(0);
+      if (flow.syncTopicConfigs() && leader && now >= nextConfigSync) {
         step = "syncing topic configs to target cluster '" + target.alias() + "'";
         List<String> problems = new ArrayList<>();
         metadataSync.syncConfigs(sourceAdmin, targetAdmin, mappings.values(), problems);
         problems.forEach(this::reportProblem);
         nextConfigSync = now + flow.topicConfigSyncInterval().toNanos();
       }
-      if (flow.syncTopicAcls() && now >= nextAclSync) {
+      if (flow.syncTopicAcls() && leader && now >= nextAclSync) {
         step = "syncing topic ACLs to target cluster '" + target.alias() + "'";
         List<String> problems = new ArrayList<>();
         metadataSync.syncAcls(sourceAdmin, targetAdmin, mappings.values(), problems);
         problems.forEach(this::reportProblem);
         nextAclSync = now + flow.topicAclSyncInterval().toNanos();
       }
-      if (heartbeats != null && now >= nextHeartbeat) {
+      if (heartbeats != null && leader && now >= nextHeartbeat) {
         step = "writing heartbeats";
         heartbeats.beat(control, config.clock().millis());
         nextHeartbeat = now + flow.heartbeatInterval().toNanos();
       }
       if (checkpointer != null && now >= nextCheckpoint) {
         step = "checkpointing consumer groups of source cluster '" + source.alias() + "'";
-        checkpointRound(tasks, syncs, checkpointer, sourceAdmin, targetAdmin, control, mappings, index);
+        checkpointRound(tasks, store, syncs, checkpointer, sourceAdmin, targetAdmin, control, index);
         nextCheckpoint = now + flow.checkpointInterval().toNanos();
       }
-      stopSignal.await(POLL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      idle(membership);
     }
     step = "stopping: storing final positions";
     state.set(State.STOPPING);
@@ -549,7 +567,8 @@ final class FlowRunner {
     }
     replicated = positions(tasks);
     if (checkpointer != null) {
-      checkpointer.checkpoint(sourceAdmin, targetAdmin, control, mappings, index, config.clock().millis());
+      checkpointer.checkpoint(sourceAdmin, targetAdmin, control, mappings, index, ownedPartitions(store),
+          config.clock().millis());
       control.flush();
     }
     checkTasks(tasks);
@@ -559,9 +578,9 @@ final class FlowRunner {
    * Stores every task's positions and progress, then checkpoints the groups: the checkpoints cover every
    * record before the positions stored in this round.
    */
-  private void checkpointRound(List<CopyTask> tasks, ReplicationWorker.SyncSink syncs, Checkpointer checkpointer,
-      Admin sourceAdmin, Admin targetAdmin, Producer<byte[], byte[]> control,
-      Map<String, TopicSync.Mapping> mappings, dev.mirror.client.internal.OffsetIndex index)
+  private void checkpointRound(List<CopyTask> tasks, StateStore store, ReplicationWorker.SyncSink syncs,
+      Checkpointer checkpointer, Admin sourceAdmin, Admin targetAdmin, Producer<byte[], byte[]> control,
+      dev.mirror.client.internal.OffsetIndex index)
       throws InterruptedException {
     long nowMillis = config.clock().millis();
     List<java.util.concurrent.CompletableFuture<Map<TopicPartition, Long>>> rounds = new ArrayList<>();
@@ -583,10 +602,112 @@ final class FlowRunner {
         return;
       }
     }
-    checkpointer.checkpoint(sourceAdmin, targetAdmin, control, mappings, index, config.clock().millis());
+    checkpointer.checkpoint(sourceAdmin, targetAdmin, control, mappings, index, ownedPartitions(store),
+        config.clock().millis());
     stats.groups = checkpointer.groups();
     stats.lastCheckpointMillis = checkpointer.lastCheckpointMillis();
     checkpointed = Map.copyOf(atCheckpoint);
+  }
+
+  /** Waits a poll interval; instances sharing the flow keep their group membership alive meanwhile. */
+  private void idle(@Nullable ShardMembership membership) throws InterruptedException {
+    if (membership == null) {
+      stopSignal.await(POLL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      return;
+    }
+    try {
+      membership.poll(POLL_TIMEOUT);
+    } catch (WakeupException e) {
+      if (!stopRequested) {
+        throw e;
+      }
+    }
+  }
+
+  /** Returns which source partitions this instance owns now. */
+  private java.util.function.Predicate<TopicPartition> ownedPartitions(StateStore store) {
+    Set<Integer> shards = owned;
+    return tp -> shards.contains(store.shard(tp));
+  }
+
+  /**
+   * Runs {@code before} and then a new assignment on every task: task {@code i} of {@code n} copies the
+   * partitions of the owned shards whose number modulo {@code n} is {@code i}.
+   */
+  private List<java.util.concurrent.CompletableFuture<Integer>> reassign(List<CopyTask> tasks, StateStore store,
+      java.util.function.Consumer<ReplicationWorker> before) {
+    Map<String, TopicSync.Mapping> current = mappings;
+    Set<Integer> shards = owned;
+    int count = tasks.size();
+    List<java.util.concurrent.CompletableFuture<Integer>> futures = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      int task = i;
+      futures.add(tasks.get(i).submit(w -> {
+        before.accept(w);
+        w.assign(current, tp -> {
+          int shard = store.shard(tp);
+          return shards.contains(shard) && shard % count == task;
+        });
+        return w.partitionCount();
+      }));
+    }
+    return futures;
+  }
+
+  /** Moves shards in and out of this instance as the group of instances sharing the flow decides. */
+  private final class Handover implements ShardMembership.Listener {
+    private final List<CopyTask> tasks;
+    private final StateStore store;
+    private final Consumer<byte[], byte[]> reader;
+    private final dev.mirror.client.internal.OffsetIndex index;
+    private final ReplicationWorker.SyncSink syncs;
+
+    Handover(List<CopyTask> tasks, StateStore store, Consumer<byte[], byte[]> reader,
+        dev.mirror.client.internal.OffsetIndex index, ReplicationWorker.SyncSink syncs) {
+      this.tasks = tasks;
+      this.store = store;
+      this.reader = reader;
+      this.index = index;
+      this.syncs = syncs;
+    }
+
+    @Override
+    public void revoked(Set<Integer> shards, boolean lost) {
+      Set<Integer> left = new java.util.HashSet<>(owned);
+      left.removeAll(shards);
+      owned = Set.copyOf(left);
+      java.util.function.Predicate<TopicPartition> gone = tp -> shards.contains(store.shard(tp));
+      List<java.util.concurrent.CompletableFuture<Integer>> done = reassign(tasks, store, w -> {
+        if (lost) {
+          w.forget(gone); // another instance may own them already: store nothing more for them
+        } else {
+          w.drain(syncs); // positions stored before the next owner reads them
+        }
+      });
+      try {
+        awaitAll(tasks, done);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new org.apache.kafka.common.errors.InterruptException(e);
+      } catch (java.util.concurrent.TimeoutException e) {
+        throw new MirrorException("copy threads did not store the positions of shards " + shards
+            + " within " + 2 * timeout.toMillis() + " ms", e);
+      }
+      log.info("{} shards {}; this instance now owns {}", lost ? "lost" : "handed over", shards,
+          new java.util.TreeSet<>(owned));
+    }
+
+    @Override
+    public void assigned(Set<Integer> shards) {
+      step = "restoring the positions of shards " + shards + " from '" + store.topic() + "'";
+      Map<TopicPartition, Long> positions = store.load(reader, shards, index);
+      Set<Integer> now = new java.util.HashSet<>(owned);
+      now.addAll(shards);
+      owned = Set.copyOf(now);
+      reassign(tasks, store, w -> w.restore(positions));
+      log.info("took over shards {} ({} positions restored); this instance now owns {}", shards,
+          positions.size(), new java.util.TreeSet<>(owned));
+    }
   }
 
   /** Waits for every task to finish an action; a task that failed fails the flow with its own error. */

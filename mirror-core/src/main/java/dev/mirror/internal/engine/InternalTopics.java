@@ -21,6 +21,15 @@ public final class InternalTopics {
     return dev.mirror.client.internal.StateCodec.topicName(mirrorName, sourceAlias);
   }
 
+  /**
+   * Returns the consumer group, on the target cluster, of the instances sharing flow {@code flowId}:
+   * {@code __mirror.<mirror>.<source>-><target>}. Its name starts with {@code __}, so checkpoints never
+   * include it.
+   */
+  public static String membershipGroup(String mirrorName, String flowId) {
+    return PREFIX + "." + mirrorName + "." + flowId;
+  }
+
   /** Returns whether a topic is one of Mirror's own. */
   public static boolean isMirrorTopic(String topic) {
     return topic.startsWith(PREFIX);

@@ -269,6 +269,37 @@ final class ReplicationWorker {
   }
 
   /**
+   * Takes positions another instance stored for partitions this worker may now own; they win over what this
+   * worker stored before it gave the partitions up.
+   */
+  void restore(Map<TopicPartition, Long> positions) {
+    stored.putAll(positions);
+  }
+
+  /**
+   * Stops replicating the partitions {@code gone} selects without storing their positions: another instance
+   * owns them now and stores its own.
+   */
+  void forget(java.util.function.Predicate<TopicPartition> gone) {
+    List<TopicPartition> dropped = new ArrayList<>();
+    for (java.util.Iterator<Map.Entry<TopicPartition, PartitionState>> it = states.entrySet().iterator();
+        it.hasNext(); ) {
+      Map.Entry<TopicPartition, PartitionState> e = it.next();
+      if (gone.test(e.getKey())) {
+        closeSensors(e.getValue());
+        stored.remove(e.getKey());
+        dropped.add(e.getKey());
+        it.remove();
+      }
+    }
+    retired.removeIf(s -> gone.test(s.source));
+    if (!dropped.isEmpty()) {
+      consumer.assign(states.keySet());
+      log.info("gave up {} partitions without storing their positions: {}", dropped.size(), dropped);
+    }
+  }
+
+  /**
    * Finds source topics deleted and created again under the same name while the flow ran (their topic id
    * changed): their partitions are copied again from the beginning, since the positions of the old topic mean
    * nothing in the new one, and the flow reports it.

@@ -87,8 +87,22 @@ final class StateStore {
 
   /** Reads every stored position and segment, to the end of the topic as it is now. */
   Restored load(Consumer<byte[], byte[]> consumer) {
-    List<TopicPartition> tps = new ArrayList<>();
+    java.util.Set<Integer> all = new java.util.HashSet<>();
     for (int p = 0; p < partitions; p++) {
+      all.add(p);
+    }
+    OffsetIndex index = new OffsetIndex();
+    return new Restored(load(consumer, all, index), index);
+  }
+
+  /**
+   * Reads the positions and segments stored in {@code shards}, to their end as it is now, into {@code index}
+   * (replacing what it knew of those partitions), and returns the positions.
+   */
+  Map<TopicPartition, Long> load(Consumer<byte[], byte[]> consumer, java.util.Set<Integer> shards,
+      OffsetIndex index) {
+    List<TopicPartition> tps = new ArrayList<>();
+    for (int p : shards) {
       tps.add(new TopicPartition(topic, p));
     }
     Map<TopicPartition, Long> positions = new HashMap<>();
@@ -119,9 +133,9 @@ final class StateStore {
         }
       }
     });
-    OffsetIndex index = new OffsetIndex();
     int segmentCount = 0;
     for (Map.Entry<TopicPartition, Long> e : positions.entrySet()) {
+      index.truncate(e.getKey(), Long.MIN_VALUE);
       TreeMap<Long, Long> m = segments.getOrDefault(e.getKey(), new TreeMap<>());
       // Segments at or after the position belong to records that will be copied again.
       for (Map.Entry<Long, Long> s : m.headMap(e.getValue(), false).entrySet()) {
@@ -130,9 +144,9 @@ final class StateStore {
       }
       index.advance(e.getKey(), e.getValue(), targetNext.getOrDefault(e.getKey(), -1L));
     }
-    log.info("restored {} positions and {} offset segments from '{}' ({} records read)", positions.size(),
-        segmentCount, topic, records);
-    return new Restored(positions, index);
+    log.info("restored {} positions and {} offset segments from '{}' ({} records read{})", positions.size(),
+        segmentCount, topic, records, shards.size() == partitions ? "" : ", shards " + new java.util.TreeSet<>(shards));
+    return positions;
   }
 
   /** Returns the number of shards: the partitions of the state topic. */

@@ -1,0 +1,180 @@
+package dev.mirror.scaleout;
+
+import static dev.mirror.testing.KafkaTestData.createTopic;
+import static dev.mirror.testing.KafkaTestData.produce;
+import static dev.mirror.testing.KafkaTestData.readAll;
+import static dev.mirror.testing.KafkaTestData.uniqueName;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mirror.testing.Await;
+import dev.mirror.testing.ChildJvm;
+import dev.mirror.testing.EmbeddedKafkaCluster;
+import dev.mirror.testing.KafkaClustersExtension;
+import dev.mirror.testing.KafkaTestData;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three instances, each in its own JVM, run the same flow with {@code scaleOut(true)}: Kafka's group
+ * membership on the target splits the shards among them, a stopped instance hands its shards over with
+ * nothing copied twice, and a killed one's shards move to the others within 30 s with nothing lost.
+ */
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
+class ScaleOutIT {
+  private static final int PARTITIONS = 12;
+
+  @RegisterExtension
+  static final KafkaClustersExtension CLUSTERS = KafkaClustersExtension.of("primary", "backup");
+  private static EmbeddedKafkaCluster primary;
+  private static EmbeddedKafkaCluster backup;
+
+  @TempDir
+  Path dir;
+  private final List<ChildJvm> children = new ArrayList<>();
+
+  @BeforeAll
+  static void clusters() {
+    primary = CLUSTERS.get("primary");
+    backup = CLUSTERS.get("backup");
+  }
+
+  @AfterEach
+  void killChildren() throws InterruptedException {
+    for (ChildJvm c : children) {
+      c.close();
+    }
+  }
+
+  private ChildJvm instance(String name, String mirror, String topic) throws Exception {
+    ChildJvm child = ChildJvm.start(dir, name, Map.of(), ScaleOutInstance.class, primary.bootstrapServers(),
+        backup.bootstrapServers(), mirror, topic);
+    children.add(child);
+    return child;
+  }
+
+  private static void produceRange(String topic, int from, int count) {
+    List<ProducerRecord<byte[], byte[]>> list = new ArrayList<>();
+    for (int i = from; i < from + count; i++) {
+      list.add(new ProducerRecord<>(topic, i % PARTITIONS, ("k" + i).getBytes(StandardCharsets.UTF_8),
+          ("v" + i).getBytes(StandardCharsets.UTF_8)));
+    }
+    produce(primary, topic, list);
+  }
+
+  private static Map<Integer, List<String>> byPartition(List<ConsumerRecord<byte[], byte[]>> records) {
+    Map<Integer, List<String>> map = new TreeMap<>();
+    for (ConsumerRecord<byte[], byte[]> r : records) {
+      map.computeIfAbsent(r.partition(), p -> new ArrayList<>()).add(KafkaTestData.utf8(r.value()));
+    }
+    return map;
+  }
+
+  private static long remoteRecords(String topic) {
+    Map<TopicPartition, Long> ends = KafkaTestData.endOffsets(backup, "primary." + topic);
+    return ends.values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  /** Shards (state topic partitions) per member of the group of instances, by member id. */
+  private static Map<String, Set<Integer>> shardsByMember(String group) throws Exception {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", backup.bootstrapServers()))) {
+      ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(group)).all().get(10, TimeUnit.SECONDS)
+          .get(group);
+      Map<String, Set<Integer>> result = new HashMap<>();
+      for (MemberDescription m : d.members()) {
+        Set<Integer> shards = new HashSet<>();
+        m.assignment().topicPartitions().forEach(tp -> shards.add(tp.partition()));
+        result.put(m.consumerId(), shards);
+      }
+      return result;
+    }
+  }
+
+  /** Asserts {@code members} instances own all 12 shards, none owned twice, each owning some. */
+  private static void assertSplit(Map<String, Set<Integer>> byMember, int members) {
+    assertThat(byMember).hasSize(members);
+    List<Integer> all = new ArrayList<>();
+    byMember.values().forEach(all::addAll);
+    assertThat(all).as("shards owned, over all members: %s", byMember).doesNotHaveDuplicates().hasSize(12);
+    assertThat(byMember.values()).allSatisfy(s -> assertThat(s).isNotEmpty());
+  }
+
+  @Test
+  void instancesSplitTheShards_stoppedOneHandsOverExactly_killedOneIsTakenOverWithoutLoss() throws Exception {
+    String topic = uniqueName("scale");
+    String mirror = uniqueName("m");
+    String group = "__mirror." + mirror + ".primary->backup";
+    createTopic(primary, topic, PARTITIONS);
+    produceRange(topic, 0, 30_000);
+    ChildJvm first = instance("first", mirror, topic);
+    ChildJvm second = instance("second", mirror, topic);
+    ChildJvm third = instance("third", mirror, topic);
+
+    Await.until(Duration.ofSeconds(90), () -> assertSplit(shardsByMember(group), 3));
+    Await.until(Duration.ofSeconds(90), () -> assertThat(remoteRecords(topic)).isEqualTo(30_000));
+    // Every instance copied records: the work was shared, not done by one of them.
+    for (ChildJvm c : List.of(first, second, third)) {
+      Await.until(Duration.ofSeconds(10), () -> assertThat(c.stdout()).as(c.describe())
+          .containsPattern("replicated=[1-9]"));
+    }
+    assertThat(byPartition(readAll(backup, "primary." + topic, Duration.ofSeconds(60))))
+        .as("no record copied twice while three instances shared the flow")
+        .isEqualTo(byPartition(readAll(primary, topic, Duration.ofSeconds(60))));
+
+    // A stopped instance stores its positions before its shards move: nothing is copied twice.
+    produceRange(topic, 30_000, 12_000);
+    assertThat(third.stop(60)).as(third.describe()).isTrue();
+    Await.until(Duration.ofSeconds(60), () -> assertSplit(shardsByMember(group), 2));
+    produceRange(topic, 42_000, 12_000);
+    Await.until(Duration.ofSeconds(90), () -> assertThat(remoteRecords(topic)).isGreaterThanOrEqualTo(54_000));
+    Thread.sleep(1_000); // a duplicate would arrive within the commit interval
+    assertThat(byPartition(readAll(backup, "primary." + topic, Duration.ofSeconds(60))))
+        .as("handover after a graceful stop copies nothing twice")
+        .isEqualTo(byPartition(readAll(primary, topic, Duration.ofSeconds(60))));
+
+    // A killed instance's shards move to the survivor within 30 s; at-least-once: nothing is lost.
+    Thread producer = new Thread(() -> {
+      for (int i = 0; i < 10; i++) {
+        produceRange(topic, 54_000 + i * 2_000, 2_000);
+      }
+    });
+    producer.start();
+    second.kill();
+    long killed = System.nanoTime();
+    Await.until(Duration.ofSeconds(60), () -> assertSplit(shardsByMember(group), 1));
+    long takeoverMillis = (System.nanoTime() - killed) / 1_000_000;
+    producer.join(60_000);
+    Await.until(Duration.ofSeconds(90), () -> assertThat(remoteRecords(topic)).isGreaterThanOrEqualTo(74_000));
+    Map<Integer, List<String>> source = byPartition(readAll(primary, topic, Duration.ofSeconds(60)));
+    Map<Integer, List<String>> target = byPartition(readAll(backup, "primary." + topic, Duration.ofSeconds(60)));
+    Map<Integer, List<String>> distinct = new TreeMap<>();
+    target.forEach((p, values) -> distinct.put(p, new ArrayList<>(new LinkedHashSet<>(values))));
+    assertThat(distinct).as("every record, in order, after the kill").isEqualTo(source);
+    long duplicates = target.values().stream().mapToLong(List::size).sum() - 74_000;
+    System.out.printf("scale-out: shards taken over %d ms after SIGKILL; %d records copied twice%n",
+        takeoverMillis, duplicates);
+    assertThat(takeoverMillis).as("time until the killed instance's shards were owned again").isLessThan(30_000);
+    assertThat(first.process().isAlive()).as(first.describe()).isTrue();
+  }
+}

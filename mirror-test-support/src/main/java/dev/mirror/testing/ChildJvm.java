@@ -1,0 +1,108 @@
+package dev.mirror.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Java program started in its own JVM with this JVM's class path, for tests where a process must be
+ * stopped (SIGTERM) or killed (SIGKILL). Standard output and error go to files, read with {@link #stdout()}
+ * and {@link #stderr()}. {@link #close()} kills the process if it is still alive.
+ *
+ * <pre>{@code
+ * try (ChildJvm child = ChildJvm.start(dir, "instance-1", Map.of(), MyMain.class, "arg")) {
+ *   child.kill(); // SIGKILL
+ * }
+ * }</pre>
+ */
+public final class ChildJvm implements AutoCloseable {
+  private final String name;
+  private final Process process;
+  private final Path stdout;
+  private final Path stderr;
+
+  private ChildJvm(String name, Process process, Path stdout, Path stderr) {
+    this.name = name;
+    this.process = process;
+    this.stdout = stdout;
+    this.stderr = stderr;
+  }
+
+  /**
+   * Starts {@code main} in a new JVM (256 MiB heap, serial GC) with this JVM's class path.
+   *
+   * @param dir where the output files {@code <name>.out} and {@code <name>.err} go
+   * @param name names the output files and appears in messages
+   * @param environment variables added to this process's environment
+   * @param main the class whose {@code main} runs
+   * @param args its arguments
+   * @return the running child
+   * @throws IOException when the JVM cannot be started
+   */
+  public static ChildJvm start(Path dir, String name, Map<String, String> environment, Class<?> main,
+      String... args) throws IOException {
+    String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-cp",
+        System.getProperty("java.class.path"), main.getName()));
+    command.addAll(List.of(args));
+    Path out = dir.resolve(name + ".out");
+    Path err = dir.resolve(name + ".err");
+    ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+    builder.environment().putAll(environment);
+    return new ChildJvm(name, builder.start(), out, err);
+  }
+
+  /** Returns the process. */
+  public Process process() {
+    return process;
+  }
+
+  /** Returns what the child wrote to standard output so far. */
+  public String stdout() {
+    return read(stdout);
+  }
+
+  /** Returns what the child wrote to standard error so far. */
+  public String stderr() {
+    return read(stderr);
+  }
+
+  /** Sends SIGTERM (on Unix) and waits up to {@code seconds} for the exit; returns whether it exited. */
+  public boolean stop(long seconds) throws InterruptedException {
+    process.destroy();
+    return process.waitFor(seconds, TimeUnit.SECONDS);
+  }
+
+  /** Sends SIGKILL (on Unix) and waits for the exit, at most 10 s. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(10, TimeUnit.SECONDS);
+  }
+
+  /** Returns a description with the child's name, state and output, for assertion messages. */
+  public String describe() {
+    return name + (process.isAlive() ? " (running)" : " (exit " + process.exitValue() + ")") + "; stdout:\n"
+        + stdout() + "\nstderr:\n" + stderr();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      kill();
+    }
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+    } catch (IOException e) {
+      return "(cannot read " + file + ": " + e + ")";
+    }
+  }
+}
