@@ -175,7 +175,9 @@ final class CopyTask {
           if (partitions == 0) {
             stopSignal.await(POLL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
           } else {
-            worker.pollOnce(POLL_TIMEOUT);
+            // While positions wait to be stored, poll briefly: a process that dies re-copies what they cover.
+            worker.pollOnce(worker.hasUnstoredPositions() && commitInterval.compareTo(POLL_TIMEOUT) < 0
+                ? commitInterval : POLL_TIMEOUT);
           }
         } catch (WakeupException e) {
           if (!stopRequested) {

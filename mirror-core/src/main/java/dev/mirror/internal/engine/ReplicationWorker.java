@@ -50,6 +50,8 @@ final class ReplicationWorker {
     void accept(TopicPartition source, long upstream, long downstream);
   }
 
+  private static final long SYNC_INTERVAL_NANOS = 1_000_000_000L;
+
   /** State of one source partition. Also the callback of records that start nothing and end nothing. */
   static final class PartitionState implements Callback {
     final TopicPartition source;
@@ -69,6 +71,7 @@ final class ReplicationWorker {
     long segmentSource = -1;
     long segmentTarget = -1;
     boolean warnedTargetGap;
+    long lastSyncNanos = System.nanoTime() - SYNC_INTERVAL_NANOS;
     final Queue<long[]> newSegments = new ConcurrentLinkedQueue<>();
     /** Records behind the source's end as last computed on the flow thread; read by the lag gauge. */
     volatile long lag;
@@ -187,6 +190,7 @@ final class ReplicationWorker {
   private final Clock clock;
   private final Logger log;
   private final Map<TopicPartition, PartitionState> states = new HashMap<>();
+  private boolean forceSyncs;
   private final List<PartitionState> retired = new ArrayList<>();
   private final Map<TopicPartition, Long> stored;
   private volatile @Nullable Exception stateFailure;
@@ -526,7 +530,10 @@ final class ReplicationWorker {
       if (acked > s.storedSentNext) {
         s.storedSentNext = acked;
         index.advance(s.source, acked, targetNext);
-        if (s.lastCopiedSource >= 0) {
+        long now = System.nanoTime();
+        if (s.lastCopiedSource >= 0 && (forceSyncs || now - s.lastSyncNanos >= SYNC_INTERVAL_NANOS)) {
+          // Offset syncs at most once a second per partition (and at every offset run's start, above).
+          s.lastSyncNanos = now;
           syncs.accept(s.source, s.lastCopiedSource, s.lastCopiedTarget);
         }
         producer.send(store.position(s.source, acked, targetNext), (md, ex) -> {
@@ -591,7 +598,12 @@ final class ReplicationWorker {
   /** Waits until the target acknowledged everything sent, then stores positions and waits for those too. */
   void drain(SyncSink syncs) {
     producer.flush();
-    commitPositions(syncs);
+    forceSyncs = true;
+    try {
+      commitPositions(syncs);
+    } finally {
+      forceSyncs = false;
+    }
     producer.flush();
   }
 
@@ -616,6 +628,16 @@ final class ReplicationWorker {
     Map<TopicPartition, Long> result = new HashMap<>();
     states.forEach((tp, s) -> result.put(tp, Math.max(0, s.storedSentNext)));
     return Map.copyOf(result);
+  }
+
+  /** Returns whether records were sent whose position is not stored yet. */
+  boolean hasUnstoredPositions() {
+    for (PartitionState s : states.values()) {
+      if (s.expectedAckNext > s.storedSentNext) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Returns the number of partitions this worker replicates. */

@@ -1,0 +1,27 @@
+package dev.mirror.faults;
+
+import dev.mirror.Mirror;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * A host application running one flow in its default configuration, in its own JVM, for {@link SigkillIT}.
+ * Arguments: source bootstrap servers, target bootstrap servers, Mirror name, topic.
+ */
+public final class KilledInstance {
+  private KilledInstance() {}
+
+  public static void main(String[] args) throws InterruptedException {
+    Mirror mirror = Mirror.builder()
+        .name(args[2])
+        .cluster("primary", Map.of("bootstrap.servers", args[0]))
+        .cluster("backup", Map.of("bootstrap.servers", args[1]))
+        .flow(f -> f.from("primary").to("backup").topicNames(args[3]))
+        .build()
+        .start();
+    System.out.println("started");
+    // Bounded: the test kills the process long before.
+    Thread.sleep(Duration.ofMinutes(10).toMillis());
+    mirror.close();
+  }
+}
