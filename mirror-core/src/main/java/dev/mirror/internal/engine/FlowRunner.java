@@ -65,6 +65,8 @@ final class FlowRunner {
   private final FlowMetrics metrics;
   private final java.util.concurrent.atomic.AtomicLong failures = new java.util.concurrent.atomic.AtomicLong();
   private volatile List<CopyTask> currentTasks = List.of();
+  /** Kept across restarts of the flow's clients, so remote topics deleted meanwhile are noticed. */
+  private final TopicSync topicSync;
   // The current life's topic mappings and owned shards; written on the control thread.
   private volatile Map<String, TopicSync.Mapping> mappings = Map.of();
   private volatile Set<Integer> owned = Set.of();
@@ -81,6 +83,7 @@ final class FlowRunner {
     this.log = new LogContext("[mirror=" + config.name() + " flow=" + flow.id() + "] ").logger(FlowRunner.class);
     this.threadName = "mirror-" + config.name() + "-" + flow.id();
     this.metrics = new FlowMetrics(mirrorMetrics, flow.source(), flow.target());
+    this.topicSync = new TopicSync(flow, policy, log, timeout);
     metrics.gauge(MirrorMetrics.Def.FLOW_RECORD_LAG, () -> currentTasks.stream().mapToLong(CopyTask::lag).sum());
     metrics.gauge(MirrorMetrics.Def.TOPIC_COUNT, () -> stats.topics);
     metrics.gauge(MirrorMetrics.Def.PARTITION_COUNT, () -> stats.partitions);
@@ -383,7 +386,6 @@ final class FlowRunner {
       }
       ReplicationWorker.SyncSink syncs = offsetSyncs == null ? ReplicationWorker.SyncSink.NONE : offsetSyncs;
 
-      TopicSync topicSync = new TopicSync(flow, policy, log, timeout);
       List<CopyTask> tasks = new ArrayList<>();
       List<Producer<byte[], byte[]>> producers = new ArrayList<>();
       int taskCount = Math.min(flow.tasks(), store.shards());
@@ -481,6 +483,14 @@ final class FlowRunner {
         mappings = topicSync.sync(sourceAdmin, targetAdmin, problems);
         stats.topics = mappings.size();
         List<java.util.concurrent.CompletableFuture<Integer>> assigned = reassign(tasks, store, w -> { });
+        for (String recreated : topicSync.recreatedRemoteTopics()) {
+          for (CopyTask t : tasks) {
+            t.submit(w -> {
+              w.recopy(recreated);
+              return null;
+            });
+          }
+        }
         if (!announced) {
           // The partitions, at least, must be known and their start positions stored before RUNNING.
           step = "starting partitions at their stored positions";

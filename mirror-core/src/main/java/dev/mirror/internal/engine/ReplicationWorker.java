@@ -273,6 +273,30 @@ final class ReplicationWorker {
   }
 
   /**
+   * Copies the partitions of {@code sourceTopic} again from their first offset: their remote topic was
+   * deleted and created again, and the records copied before are gone from the target.
+   */
+  void recopy(String sourceTopic) {
+    List<TopicPartition> tps = new ArrayList<>();
+    for (TopicPartition tp : states.keySet()) {
+      if (tp.topic().equals(sourceTopic)) {
+        tps.add(tp);
+      }
+    }
+    if (tps.isEmpty()) {
+      return;
+    }
+    producer.flush(); // no late callback moves a position after the reset
+    Map<TopicPartition, Long> first = consumer.beginningOffsets(tps, timeout);
+    for (TopicPartition tp : tps) {
+      states.get(tp).reset(first.get(tp));
+      index.truncate(tp, Long.MIN_VALUE);
+      consumer.seek(tp, first.get(tp));
+    }
+    log.info("copying {} partitions of '{}' again from their first offsets {}", tps.size(), sourceTopic, first);
+  }
+
+  /**
    * Takes positions another instance stored for partitions this worker may now own; they win over what this
    * worker stored before it gave the partitions up.
    */

@@ -40,6 +40,17 @@ final class TopicSync {
   /** A source topic and where it goes. {@code partitions} is how many partitions can be copied now. */
   record Mapping(String sourceTopic, String remoteTopic, int partitions, org.apache.kafka.common.Uuid topicId) {}
 
+  /** Source topics whose remote topic the last round found deleted and created again. */
+  private final Set<String> recreatedRemote = new java.util.HashSet<>();
+
+  /** Returns the source topics whose remote topic the last round found deleted and created again. */
+  Set<String> recreatedRemoteTopics() {
+    return Set.copyOf(recreatedRemote);
+  }
+
+  /** Remote topic ids seen by earlier rounds, to notice a remote topic deleted and created again. */
+  private final Map<String, org.apache.kafka.common.Uuid> remoteIds = new HashMap<>();
+
   private final FlowSpec flow;
   private final ReplicationPolicy policy;
   private final TopicFilter filter;
@@ -61,6 +72,7 @@ final class TopicSync {
    * returned in {@code problems}; the topic is then left out or limited. Errors reaching a cluster are thrown.
    */
   Map<String, Mapping> sync(Admin source, Admin target, List<String> problems) throws InterruptedException {
+    recreatedRemote.clear();
     Set<String> sourceTopics = get(source.listTopics().names(), "listing topics of source cluster '"
         + flow.source() + "'");
     List<String> selected = new ArrayList<>();
@@ -104,6 +116,16 @@ final class TopicSync {
             + " principal, or add partitions with kafka-topics --alter)");
       }
       result.put(e.getKey(), new Mapping(e.getKey(), e.getValue(), n, sd.topicId()));
+      org.apache.kafka.common.Uuid before = remoteIds.put(e.getValue(), td.topicId());
+      if (before != null && !before.equals(td.topicId())) {
+        String message = "remote topic '" + e.getValue() + "' on target cluster '" + flow.target() + "' was"
+            + " deleted while the flow ran (topic id " + before + " is now " + td.topicId() + "): the records"
+            + " copied before are no longer on the target, so source topic '" + e.getKey() + "' is copied again"
+            + " from its first offset";
+        log.warn("{}", message);
+        problems.add(message);
+        recreatedRemote.add(e.getKey());
+      }
     }
     logChanges(result);
     last = result;
