@@ -29,9 +29,11 @@ final class CopyTask {
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
 
   private record Command<T>(Function<ReplicationWorker, T> action, CompletableFuture<T> done) {
-    void run(ReplicationWorker worker) {
+    void run(ReplicationWorker worker, Runnable publish) {
       try {
-        done.complete(action.apply(worker));
+        T result = action.apply(worker);
+        publish.run(); // what the action changed is visible before its future completes
+        done.complete(result);
       } catch (RuntimeException e) {
         done.completeExceptionally(e);
         throw e;
@@ -217,13 +219,12 @@ final class CopyTask {
   private void runCommands() {
     Command<?> c;
     while ((c = commands.poll()) != null) {
-      c.run(worker);
-      partitions = worker.partitionCount();
-      publish();
+      c.run(worker, this::publish);
     }
   }
 
   private void publish() {
+    partitions = worker.partitionCount();
     positions = worker.positions();
     lag = worker.totalLag();
   }
