@@ -361,6 +361,10 @@ class Mm2PropertiesTest {
         + "factor, 2, the largest of the internal topics' replication factors in the file");
     withMirror(mixed, mirror -> assertThat(onlyFlow(mirror).id()).isEqualTo("A->B"));
 
+    assertThat(parse("offset.storage.replication.factor", "-1", "checkpoints.topic.replication.factor", "1")
+        .warnings()).containsExactly("checkpoints.topic.replication.factor: 1 is not used; Mirror creates all its own "
+            + "topics (positions, checkpoints, heartbeats, offset syncs) with one replication factor, -1 (the broker "
+            + "default), the value of offset.storage.replication.factor");
     assertThat(parse().internalTopicReplicationFactor()).isNull();
     assertThat(parse("A->B.heartbeats.topic.replication.factor", "0").problems()).containsExactly(
         "A->B.heartbeats.topic.replication.factor: '0' is out of range; use a replication factor from 1 to 32767, "

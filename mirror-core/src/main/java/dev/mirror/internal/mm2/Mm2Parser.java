@@ -221,7 +221,8 @@ public final class Mm2Parser {
     internalTopicRfKeys.forEach((key, rf) -> {
       if (rf.intValue() != chosen.intValue()) {
         warnings.add(key + ": " + rf + " is not used; Mirror creates all its own topics (positions, checkpoints, "
-            + "heartbeats, offset syncs) with one replication factor, " + chosen + ", " + source);
+            + "heartbeats, offset syncs) with one replication factor, " + chosen
+            + (chosen == FlowSpec.BROKER_DEFAULT_REPLICATION_FACTOR ? " (the broker default)" : "") + ", " + source);
       }
     });
   }
