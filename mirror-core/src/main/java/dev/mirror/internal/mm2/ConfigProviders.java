@@ -84,7 +84,7 @@ final class ConfigProviders implements AutoCloseable {
     String listValue = properties.get(KEY);
     Set<String> listed = names(listValue);
     Map<String, Map<String, String>> params = new LinkedHashMap<>();
-    Map<String, String> declarations = new TreeMap<>();
+    Map<String, Map<String, String>> declarations = new LinkedHashMap<>();
     for (Map.Entry<String, String> e : new TreeMap<>(properties).entrySet()) {
       String key = e.getKey();
       if (!key.startsWith(PREFIX)) {
@@ -100,9 +100,9 @@ final class ConfigProviders implements AutoCloseable {
       }
       String rest = key.substring(PREFIX.length() + name.length());
       if (rest.equals(CLASS_SUFFIX)) {
-        declarations.put(key, e.getValue());
+        declarations.computeIfAbsent(name, n -> new TreeMap<>()).put(key, e.getValue());
       } else if (rest.startsWith(PARAM) && rest.length() > PARAM.length()) {
-        declarations.put(key, e.getValue());
+        declarations.computeIfAbsent(name, n -> new TreeMap<>()).put(key, e.getValue());
         params.computeIfAbsent(name, n -> new TreeMap<>()).put(rest.substring(PARAM.length()), e.getValue());
       } else {
         warnings.add("unknown key '" + key + "' ignored; a config provider takes '" + PREFIX + name + CLASS_SUFFIX
@@ -123,11 +123,7 @@ final class ConfigProviders implements AutoCloseable {
       ConfigProvider provider = create(classKey, className.trim(), providerParams, problems);
       if (provider != null) {
         providers.put(name, provider);
-        declarations.forEach((k, v) -> {
-          if (k.startsWith(PREFIX + name + ".")) {
-            usable.put(k, v);
-          }
-        });
+        usable.putAll(declarations.getOrDefault(name, Map.of()));
       }
     }
     if (!providers.isEmpty()) {
