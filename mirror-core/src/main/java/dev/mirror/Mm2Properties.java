@@ -59,7 +59,8 @@ import org.slf4j.LoggerFactory;
  *       {@code clusters} is a problem; a flow from a cluster to itself is ignored with a warning.</td></tr>
  *   <tr><td>{@code <A>.bootstrap.servers}</td><td>Required for every cluster an enabled flow uses.</td></tr>
  *   <tr><td>{@code <A>.<client key>}</td><td>A key every Kafka client knows ({@code security.protocol},
- *       {@code ssl.*}, {@code sasl.*}, {@code request.timeout.ms}, {@code config.providers*}, ...) goes to
+ *       {@code ssl.*}, {@code sasl.*}, {@code request.timeout.ms}, {@code config.providers*} for providers only
+ *       this cluster's clients use, ...) goes to
  *       {@link ClusterSpec#properties()}; a key only some clients know ({@code fetch.max.bytes},
  *       {@code compression.type}, ...) goes to those clients' overrides. MM2 applies only bootstrap, security,
  *       SSL and SASL keys of this form to its replication clients; Mirror applies every client key the file
@@ -82,11 +83,15 @@ import org.slf4j.LoggerFactory;
  *       {@link FlowSpec#DEFAULT_EXCLUDE_TOPICS}.</td></tr>
  *   <tr><td>{@code replication.factor}</td><td>{@link FlowSpec#replicationFactor()}. When absent, Mirror's
  *       default <b>-1 (the target broker's default)</b> applies, not MM2's 2.</td></tr>
+ *   <tr><td>{@code tasks.max}</td><td>{@link FlowSpec#tasks()}: how many threads copy the flow's partitions
+ *       (default 1, as in MM2). A value above {@value FlowSpec#MAX_TASKS} is capped at
+ *       {@value FlowSpec#MAX_TASKS} with a warning; a value below 1 or not a whole number is a problem.</td></tr>
  *   <tr><td>{@code refresh.topics.enabled}, {@code refresh.topics.interval.seconds}</td><td>
  *       {@link FlowSpec#refreshTopics()}, {@link FlowSpec#topicRefreshInterval()} (must be &gt; 0). When absent,
  *       Mirror's default interval of 5 seconds applies, not MM2's 600.</td></tr>
- *   <tr><td>{@code sync.topic.configs.enabled}, {@code config.properties.exclude}</td><td>
- *       {@link FlowSpec#syncTopicConfigs()} (Mirror copies configs when it creates a remote topic),
+ *   <tr><td>{@code sync.topic.configs.enabled}, {@code sync.topic.configs.interval.seconds},
+ *       {@code config.properties.exclude}</td><td>
+ *       {@link FlowSpec#syncTopicConfigs()}, {@link FlowSpec#topicConfigSyncInterval()},
  *       {@link FlowSpec#configPropertiesExclude()}. MM2 reads the exclude entries as regular expressions, Mirror
  *       as names: escaped dots are unescaped, and any other expression is expanded to the standard topic configs
  *       it matches, with a warning.</td></tr>
@@ -104,12 +109,15 @@ import org.slf4j.LoggerFactory;
  *       seconds, not MM2's 60. Top level only.</td></tr>
  *   <tr><td>{@code groups}, {@code groups.exclude}</td><td>{@link FlowSpec#groups()},
  *       {@link FlowSpec#excludeGroups()}: regular expression lists, as for topics.</td></tr>
+ *   <tr><td>{@code sync.topic.acls.enabled}, {@code sync.topic.acls.interval.seconds}</td><td>
+ *       {@link FlowSpec#syncTopicAcls()}, {@link FlowSpec#topicAclSyncInterval()}.</td></tr>
  *   <tr><td>{@code emit.checkpoints.enabled}, {@code emit.checkpoints.interval.seconds},
- *       {@code sync.group.offsets.enabled}</td><td>{@link FlowSpec#emitCheckpoints()},
+ *       {@code sync.group.offsets.enabled}, {@code sync.group.offsets.interval.seconds},
+ *       {@code refresh.groups.interval.seconds}</td><td>{@link FlowSpec#emitCheckpoints()},
  *       {@link FlowSpec#checkpointInterval()} (when absent, Mirror's 5 seconds, not MM2's 60),
- *       {@link FlowSpec#syncGroupOffsets()}. Mirror looks for new groups and syncs group offsets at each
- *       checkpoint, so {@code refresh.groups.*} and {@code sync.group.offsets.interval.seconds} are warned as
- *       not supported.</td></tr>
+ *       {@link FlowSpec#syncGroupOffsets()}, {@link FlowSpec#syncGroupOffsetsInterval()},
+ *       {@link FlowSpec#groupRefreshInterval()}. {@code refresh.groups.enabled} is warned as not supported:
+ *       Mirror always looks for new groups.</td></tr>
  *   <tr><td>{@code emit.heartbeats.enabled}, {@code emit.heartbeats.interval.seconds},
  *       {@code heartbeats.replication.enabled}</td><td>{@link FlowSpec#emitHeartbeats()},
  *       {@link FlowSpec#heartbeatInterval()}, {@link FlowSpec#replicateHeartbeats()}.</td></tr>
@@ -118,14 +126,26 @@ import org.slf4j.LoggerFactory;
  *       {@code target}). When absent, Mirror's default <b>target</b> applies, not MM2's source, so the source
  *       cluster can stay read-only.</td></tr>
  *   <tr><td>{@code checkpoints.topic.replication.factor}, {@code heartbeats.topic.replication.factor},
- *       {@code offset-syncs.topic.replication.factor}</td><td>Checked as replication factors, then warned as not
- *       used: Mirror creates all its own topics with {@code offset.storage.replication.factor}.</td></tr>
+ *       {@code offset-syncs.topic.replication.factor} (top level and per flow)</td><td>Mirror creates all its
+ *       own topics with one replication factor: {@code offset.storage.replication.factor} when given, else the
+ *       largest of these (-1 only when all are -1). Each of these keys whose value differs from the factor used
+ *       is warned as not used.</td></tr>
  *   <tr><td>{@code config.storage.replication.factor}, {@code status.storage.replication.factor}</td><td>Checked,
  *       then warned as not needed: Mirror has no Connect config or status topics.</td></tr>
- *   <tr><td>{@code tasks.max}, {@code refresh.groups.*}, {@code sync.group.offsets.interval.seconds},
- *       {@code sync.topic.acls.*}, {@code sync.topic.configs.interval.seconds}, {@code offset.lag.max}, other
- *       {@code replication.policy.*}, filter classes, top-level {@code config.providers*}, ...</td><td>Warning:
- *       not supported yet, ignored.</td></tr>
+ *   <tr><td>top-level {@code config.providers}, {@code config.providers.<name>.class},
+ *       {@code config.providers.<name>.param.*}</td><td>Kafka config providers (such as
+ *       {@code FileConfigProvider}, {@code EnvVarConfigProvider}, {@code DirectoryConfigProvider}) that resolve
+ *       {@code ${provider:[path:]key}} references in any value of the file, as in MM2. Settings Mirror reads
+ *       itself (flow settings, {@code clusters}, {@code name}, ...) get the resolved value. Kafka client settings
+ *       keep the reference, and every cluster gets the provider declarations, so the clients resolve it
+ *       themselves: secrets never enter Mirror's settings, messages or {@code toString()}. Every reference is
+ *       still resolved once while parsing, so that a missing file, key or variable, an undeclared provider, or a
+ *       provider class that cannot be loaded or configured is a problem naming the key (never a resolved
+ *       value). A provider the system property {@code org.apache.kafka.automatic.config.providers} does not
+ *       allow is a problem too. References to providers a cluster declares itself
+ *       ({@code <A>.config.providers}) are left to that cluster's clients.</td></tr>
+ *   <tr><td>{@code refresh.groups.enabled}, {@code offset.lag.max}, other {@code replication.policy.*}, filter
+ *       classes, {@code exactly.once.*}, ...</td><td>Warning: not supported yet, ignored.</td></tr>
  *   <tr><td>Connect plumbing: converters, {@code offset/config/status.storage.*}, {@code group.id}, REST and
  *       worker keys, ...</td><td>Warning: not needed, ignored.</td></tr>
  *   <tr><td>{@code topics.blacklist}, {@code groups.blacklist}, {@code config.properties.blacklist}</td><td>
@@ -145,8 +165,8 @@ import org.slf4j.LoggerFactory;
  * (secrets are shown as {@code [hidden]}) and says what to write instead. Warnings are also logged once, at WARN,
  * when the configuration is parsed.
  *
- * <p>Features MM2 has that Mirror does not have yet (ACL sync, periodic topic config sync, custom filters) are
- * off, whatever their MM2 defaults.
+ * <p>Features MM2 has that Mirror does not have yet (custom filters, exactly-once delivery) are off, whatever
+ * their MM2 defaults.
  *
  * <p>Instances are immutable and thread-safe.
  *
@@ -283,6 +303,14 @@ public final class Mm2Properties {
       throw new MirrorConfigException(problems);
     }
     return config.toBuilder(targets);
+  }
+
+  /**
+   * Returns the replication factor of Mirror's own topics that the file sets, or null; for tests, since the
+   * builder does not expose it.
+   */
+  @Nullable Integer internalTopicReplicationFactor() {
+    return config.internalTopicReplicationFactor();
   }
 
   /** Returns the Mirror name, clusters, enabled flows and {@code --clusters} targets; no property values. */

@@ -2,6 +2,7 @@ package dev.mirror;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.mirror.client.DefaultReplicationPolicy;
 import dev.mirror.client.IdentityReplicationPolicy;
@@ -87,9 +88,9 @@ class Mm2PropertiesTest {
     assertThat(props.problems()).isEmpty();
     assertThat(props.warnings()).containsExactly(
         "A.consumer.isolation.level: ignored; Mirror sets 'isolation.level' itself (Mirror always reads "
-            + "read_committed, so aborted records are never copied)",
-        "checkpoints.topic.replication.factor: not used yet, ignored; Mirror creates all its own topics with one "
-            + "replication factor, set by offset.storage.replication.factor");
+            + "read_committed, so aborted records are never copied)");
+    // Without offset.storage.replication.factor, the checkpoints topic's factor sets that of all Mirror's topics.
+    assertThat(props.internalTopicReplicationFactor()).isEqualTo(3);
     withMirror(props, mirror -> {
       assertThat(mirror.name()).isEqualTo("mm2");
       FlowSpec flow = onlyFlow(mirror);
@@ -127,14 +128,11 @@ class Mm2PropertiesTest {
         "")));
 
     assertThat(props.problems()).isEmpty();
-    String oneRf = ": not used yet, ignored; Mirror creates all its own topics with one replication factor, set by "
-        + "offset.storage.replication.factor";
+    // The internal topics' factors equal offset.storage.replication.factor, which Mirror uses for all its topics.
     assertThat(props.warnings()).containsExactly(
-        "checkpoints.topic.replication.factor" + oneRf,
         "config.storage.replication.factor: not needed, ignored; Mirror has no Connect config or status topics",
-        "heartbeats.topic.replication.factor" + oneRf,
-        "offset-syncs.topic.replication.factor" + oneRf,
         "status.storage.replication.factor: not needed, ignored; Mirror has no Connect config or status topics");
+    assertThat(props.internalTopicReplicationFactor()).isEqualTo(1);
     withMirror(props, mirror -> {
       assertThat(mirror.flows()).extracting(FlowSpec::id).containsExactly("A->B", "B->A");
       assertThat(mirror.flows()).allSatisfy(f -> {
@@ -302,6 +300,107 @@ class Mm2PropertiesTest {
         mirror -> assertThat(mirror.name()).isEqualTo("dr"));
   }
 
+  @Test
+  void parse_tasksMax_topLevelForEveryFlowAndPerFlowWins() {
+    Mm2Properties props = parse(
+        "B->A.enabled", "true",
+        "tasks.max", "4",
+        "B->A.tasks.max", " 2 ");
+
+    assertThat(props.warnings()).isEmpty();
+    withMirror(props, mirror -> assertThat(mirror.flows()).extracting(FlowSpec::id, FlowSpec::tasks)
+        .containsExactly(tuple("A->B", 4), tuple("B->A", 2)));
+    withMirror(parse(), mirror -> assertThat(onlyFlow(mirror).tasks()).isEqualTo(1));
+  }
+
+  @Test
+  void parse_tasksMaxAboveTwelve_cappedAtTwelveWithWarningNamingKeyAndValue() {
+    Mm2Properties props = parse("B->A.enabled", "true", "tasks.max", "40", "A->B.tasks.max", "13");
+
+    assertThat(props.problems()).isEmpty();
+    assertThat(props.warnings()).containsExactly(
+        "tasks.max: 40 is more than Mirror's maximum of 12 copy threads per flow; Mirror uses 12",
+        "A->B.tasks.max: 13 is more than Mirror's maximum of 12 copy threads per flow; Mirror uses 12");
+    withMirror(props, mirror -> assertThat(mirror.flows()).extracting(FlowSpec::tasks)
+        .containsExactly(FlowSpec.MAX_TASKS, FlowSpec.MAX_TASKS));
+  }
+
+  @Test
+  void problems_tasksMaxBelowOneOrNotANumber_nameKeyValueAndRange() {
+    assertThat(parse("tasks.max", "0", "A->B.tasks.max", "four").problems()).containsExactly(
+        "tasks.max: '0' must be >= 1; use a number of copy threads from 1 to 12",
+        "A->B.tasks.max: 'four' is not a whole number; use a number of copy threads from 1 to 12");
+    assertThat(parse("A->B.tasks.max", "-3").problems()).containsExactly(
+        "A->B.tasks.max: '-3' must be >= 1; use a number of copy threads from 1 to 12");
+  }
+
+  @Test
+  void parse_internalTopicReplicationFactors_setMirrorsOneFactorAndWarnOnlyWhenTheyDiffer() {
+    Mm2Properties same = parse(
+        "checkpoints.topic.replication.factor", "3",
+        "heartbeats.topic.replication.factor", "3",
+        "A->B.offset-syncs.topic.replication.factor", "3");
+    assertThat(same.warnings()).isEmpty();
+    assertThat(same.internalTopicReplicationFactor()).isEqualTo(3);
+
+    Mm2Properties explicit = parse(
+        "offset.storage.replication.factor", "2",
+        "checkpoints.topic.replication.factor", "3",
+        "heartbeats.topic.replication.factor", "2");
+    assertThat(explicit.internalTopicReplicationFactor()).isEqualTo(2);
+    assertThat(explicit.warnings()).containsExactly("checkpoints.topic.replication.factor: 3 is not used; Mirror "
+        + "creates all its own topics (positions, checkpoints, heartbeats, offset syncs) with one replication "
+        + "factor, 2, the value of offset.storage.replication.factor");
+
+    Mm2Properties mixed = parse(
+        "heartbeats.topic.replication.factor", "-1",
+        "A->B.checkpoints.topic.replication.factor", "2");
+    assertThat(mixed.internalTopicReplicationFactor()).isEqualTo(2);
+    assertThat(mixed.warnings()).containsExactly("heartbeats.topic.replication.factor: -1 is not used; Mirror "
+        + "creates all its own topics (positions, checkpoints, heartbeats, offset syncs) with one replication "
+        + "factor, 2, the largest of the internal topics' replication factors in the file");
+    withMirror(mixed, mirror -> assertThat(onlyFlow(mirror).id()).isEqualTo("A->B"));
+
+    assertThat(parse("offset.storage.replication.factor", "-1", "checkpoints.topic.replication.factor", "1")
+        .warnings()).containsExactly("checkpoints.topic.replication.factor: 1 is not used; Mirror creates all its own "
+            + "topics (positions, checkpoints, heartbeats, offset syncs) with one replication factor, -1 (the broker "
+            + "default), the value of offset.storage.replication.factor");
+    assertThat(parse().internalTopicReplicationFactor()).isNull();
+    assertThat(parse("A->B.heartbeats.topic.replication.factor", "0").problems()).containsExactly(
+        "A->B.heartbeats.topic.replication.factor: '0' is out of range; use a replication factor from 1 to 32767, "
+            + "or -1 for the broker default");
+  }
+
+  @Test
+  void parse_topicConfigAclAndGroupSyncKeys_configureFlow() {
+    Mm2Properties props = parse(
+        "sync.topic.configs.enabled", "true",
+        "sync.topic.configs.interval.seconds", "120",
+        "sync.topic.acls.enabled", "true",
+        "A->B.sync.topic.acls.interval.seconds", "90",
+        "refresh.topics.enabled", "true",
+        "refresh.topics.interval.seconds", "15",
+        "refresh.groups.interval.seconds", "20",
+        "sync.group.offsets.interval.seconds", "25",
+        "config.properties.exclude", "retention.ms, cleanup\\.policy");
+
+    assertThat(props.warnings()).isEmpty();
+    withMirror(props, mirror -> {
+      FlowSpec flow = onlyFlow(mirror);
+      assertThat(flow.syncTopicConfigs()).isTrue();
+      assertThat(flow.topicConfigSyncInterval()).isEqualTo(Duration.ofSeconds(120));
+      assertThat(flow.syncTopicAcls()).isTrue();
+      assertThat(flow.topicAclSyncInterval()).isEqualTo(Duration.ofSeconds(90));
+      assertThat(flow.refreshTopics()).isTrue();
+      assertThat(flow.topicRefreshInterval()).isEqualTo(Duration.ofSeconds(15));
+      assertThat(flow.groupRefreshInterval()).isEqualTo(Duration.ofSeconds(20));
+      assertThat(flow.syncGroupOffsetsInterval()).isEqualTo(Duration.ofSeconds(25));
+      assertThat(flow.configPropertiesExclude()).containsExactly("retention.ms", "cleanup.policy");
+    });
+    withMirror(parse("A->B.sync.topic.acls.enabled", "false"),
+        mirror -> assertThat(onlyFlow(mirror).syncTopicAcls()).isFalse());
+  }
+
   // ---------------------------------------------------------------------------------------------------------
   // client properties
 
@@ -327,6 +426,39 @@ class Mm2PropertiesTest {
       assertThat(b.producerOverrides()).isEqualTo(Map.of("compression.type", "gzip", "linger.ms", "50"));
     });
     assertThat(props.warnings()).isEmpty();
+  }
+
+  @Test
+  void parse_securitySettings_perClusterWithTopLevelFallback() {
+    Mm2Properties props = parse(
+        "security.protocol", "SASL_SSL",
+        "sasl.mechanism", "SCRAM-SHA-512",
+        "ssl.truststore.location", "/etc/mirror/truststore.p12",
+        "A.sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"a\" "
+            + "password=\"a-secret\";",
+        "B.security.protocol", "SSL",
+        "B.ssl.keystore.location", "/etc/mirror/b.p12",
+        "B.ssl.keystore.password", "b-secret",
+        "B.admin.sasl.mechanism", "PLAIN");
+
+    assertThat(props.warnings()).isEmpty();
+    withMirror(props, mirror -> {
+      ClusterSpec a = mirror.clusters().get("A");
+      assertThat(a.properties()).containsEntry("security.protocol", "SASL_SSL")
+          .containsEntry("sasl.mechanism", "SCRAM-SHA-512")
+          .containsEntry("ssl.truststore.location", "/etc/mirror/truststore.p12")
+          .containsKey("sasl.jaas.config");
+      ClusterSpec b = mirror.clusters().get("B");
+      assertThat(b.properties()).containsEntry("security.protocol", "SSL")
+          .containsEntry("ssl.keystore.location", "/etc/mirror/b.p12")
+          .containsEntry("ssl.truststore.location", "/etc/mirror/truststore.p12");
+      assertThat(b.adminOverrides()).isEqualTo(Map.of("sasl.mechanism", "PLAIN"));
+      assertThat(a.toString() + b.toString() + mirror.toString()).doesNotContain("a-secret", "b-secret");
+    });
+    assertThat(parse("A.security.protocol", "SASL_TLS").problems()).singleElement().asString()
+        .startsWith("A.security.protocol: 'SASL_TLS' is invalid for Kafka client setting 'security.protocol': String "
+            + "must be one of (case insensitive): ")
+        .contains("SASL_SSL").endsWith("; fix the value or remove the key");
   }
 
   @Test
@@ -526,7 +658,7 @@ class Mm2PropertiesTest {
   @Test
   void warnings_unsupportedAndConnectKeys_namedWithReason() {
     Mm2Properties props = parse(
-        "tasks.max", "4",
+        "offset.lag.max", "100",
         "A->B.sync.topic.acls.interval.seconds", "0",
         "key.converter", "org.apache.kafka.connect.converters.ByteArrayConverter",
         "config.storage.replication.factor", "3",
@@ -538,9 +670,9 @@ class Mm2PropertiesTest {
         "config.storage.replication.factor: not needed, ignored; Mirror has no Connect config or status topics",
         "key.converter: not needed, ignored; Mirror copies record bytes unchanged, as MirrorMaker 2 does with its "
             + "ByteArrayConverter",
+        "offset.lag.max: not supported yet, ignored; Mirror decides itself when to write offset syncs",
         "refresh.groups.enabled: not supported yet, ignored; Mirror always looks for new groups, every "
             + "refresh.groups.interval.seconds",
-        "tasks.max: not supported yet, ignored; each Mirror flow copies all its partitions on one thread",
         "topics.blacklist: removed in Kafka 4.0 and ignored (MirrorMaker 2 4.x ignores it too); use 'topics.exclude' "
             + "instead");
   }

@@ -11,14 +11,18 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.mirror.Mirror;
 import dev.mirror.MirrorConfigException;
+import dev.mirror.Mm2Properties;
 import dev.mirror.State;
 import dev.mirror.testing.Await;
 import dev.mirror.testing.EmbeddedKafkaCluster;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -34,7 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Kafka config providers in cluster properties: the SASL JAAS configuration of the source and the TLS
  * passwords of the target come from a properties file through {@code ${file:<path>:<key>}}, resolved by the
- * Kafka clients Mirror creates; Mirror's own settings show the placeholders, never the values.
+ * Kafka clients Mirror creates; Mirror's own settings show the placeholders, never the values. The same holds
+ * for an {@code mm2.properties} file that declares the provider once, at the top level, as MirrorMaker 2 files do.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ConfigProviderIT {
@@ -124,6 +129,71 @@ class ConfigProviderIT {
       assertThat(mirror.status().flow("source->target").orElseThrow().state()).isEqualTo(State.RUNNING);
     }
     assertSameRecords(source, topic, target, "source." + topic);
+  }
+
+  @Test
+  void mm2Properties_topLevelFileProvider_secretsResolvedOnlyByTheClientsAndNeverLogged() throws IOException {
+    Path credentials = credentials();
+    String topic = uniqueName("mm2-provided");
+    createTopic(source, topic, 2);
+    produce(source, topic, Secure.records(topic, 40, 2));
+    StringBuilder file = new StringBuilder(String.join("\n",
+        "name = " + uniqueName("m"),
+        "config.providers = file",
+        "config.providers.file.class = " + FileConfigProvider.class.getName(),
+        "clusters = source, target",
+        "source->target.enabled = true",
+        "source->target.topics = " + topic,
+        "admin.timeout.ms = 10000",
+        "source.sasl.jaas.config = ${file:" + credentials + ":jaas}",
+        "target.ssl.truststore.password = ${file:" + credentials + ":truststore.password}",
+        "target.ssl.keystore.password = ${file:" + credentials + ":keystore.password}",
+        "target.ssl.key.password = ${file:" + credentials + ":key.password}",
+        ""));
+    source.clientProperties(MIRROR_USER).forEach((k, v) -> {
+      if (!k.equals(SaslConfigs.SASL_JAAS_CONFIG)) {
+        file.append("source.").append(k).append(" = ").append(v).append('\n');
+      }
+    });
+    target.clientProperties(MIRROR_USER).forEach((k, v) -> {
+      if (!k.endsWith(".password")) {
+        file.append("target.").append(k).append(" = ").append(v).append('\n');
+      }
+    });
+    Path mm2 = dir.resolve(uniqueName("mm2") + ".properties");
+    Files.writeString(mm2, file.toString(), StandardCharsets.ISO_8859_1);
+    List<String> secrets = new ArrayList<>(List.of(MIRROR_PASSWORD));
+    Map<String, Object> tls = target.clientProperties(MIRROR_USER);
+    for (String key : List.of(SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG, SslConfigs.SSL_KEYSTORE_PASSWORD_CONFIG,
+        SslConfigs.SSL_KEY_PASSWORD_CONFIG)) {
+      secrets.add(tls.get(key).toString());
+    }
+
+    List<String> texts = new ArrayList<>();
+    String log;
+    try (LogCapture capture = LogCapture.start()) {
+      Mm2Properties props = Mm2Properties.load(mm2);
+      assertThat(props.problems()).isEmpty();
+      assertThat(props.warnings()).isEmpty();
+      texts.add(props.toString());
+      Mirror mirror = props.toBuilder().build();
+      assertThat(mirror.clusters().get("source").properties())
+          .containsEntry(SaslConfigs.SASL_JAAS_CONFIG, "${file:" + credentials + ":jaas}")
+          .containsEntry("config.providers", "file");
+      texts.add(mirror.toString());
+      try (mirror) {
+        mirror.start();
+        Await.until(Secure.WAIT, () -> assertThat(total(endOffsets(target, "source." + topic))).isEqualTo(40));
+        texts.add(mirror.status().toString());
+      }
+      log = capture.text();
+    }
+    assertSameRecords(source, topic, target, "source." + topic);
+    assertThat(log).contains("sasl.jaas.config = [hidden]");
+    for (String secret : secrets) {
+      assertThat(String.join("\n", texts)).as("toString() and status()").doesNotContain(secret);
+      assertThat(log).as("the log").doesNotContain(secret);
+    }
   }
 
   @Test

@@ -15,6 +15,8 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,7 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs {@link MirrorRunner} against two embedded clusters, A and B, started once for the class: in-process
- * through {@link MirrorRunner#run}, and as a child JVM that is stopped with SIGTERM or refuses a bad file.
+ * through {@link MirrorRunner#run}, and as a child JVM that is stopped with SIGTERM or refuses a bad file. Child
+ * JVMs also prove that values given through the config providers declared at the top level of the file
+ * ({@code ${env:...}} from the child's environment, {@code ${file:...}} from a properties file) are resolved.
  */
 class MirrorRunnerIT {
 
@@ -192,6 +196,116 @@ class MirrorRunnerIT {
   }
 
   // ---------------------------------------------------------------------------------------------------------
+  // child JVM: config providers declared at the top level of the file
+
+  @Test
+  @Timeout(value = 3, unit = TimeUnit.MINUTES)
+  void main_bootstrapServersAndTopicsFromEnvironmentVariables_replicates() throws Exception {
+    String topic = KafkaTestData.uniqueName("env");
+    KafkaTestData.createTopic(a, topic, 2);
+    KafkaTestData.produce(a, topic, records(topic, 0, RECORDS));
+    Path file = write("env.properties", String.join("\n",
+        "name = runner-it-env",
+        "config.providers = env",
+        "config.providers.env.class = org.apache.kafka.common.config.provider.EnvVarConfigProvider",
+        "clusters = A, B",
+        "A.bootstrap.servers = ${env:MIRROR_IT_A_BOOTSTRAP}",
+        "B.bootstrap.servers = ${env:MIRROR_IT_B_BOOTSTRAP}",
+        "A->B.enabled = true",
+        "A->B.topics = ${env:MIRROR_IT_TOPICS}",
+        "refresh.topics.interval.seconds = 1",
+        ""));
+    Map<String, String> env = Map.of(
+        "MIRROR_IT_A_BOOTSTRAP", a.bootstrapServers(),
+        "MIRROR_IT_B_BOOTSTRAP", b.bootstrapServers(),
+        "MIRROR_IT_TOPICS", topic);
+
+    assertChildReplicatesAndStops(file, env, topic, "runner-it-env");
+  }
+
+  @Test
+  @Timeout(value = 3, unit = TimeUnit.MINUTES)
+  void main_bootstrapServersAndTopicsFromAFile_replicates() throws Exception {
+    String topic = KafkaTestData.uniqueName("file");
+    KafkaTestData.createTopic(a, topic, 2);
+    KafkaTestData.produce(a, topic, records(topic, 0, RECORDS));
+    Path values = write("mirror-values.properties", String.join("\n",
+        "a.bootstrap = " + a.bootstrapServers(),
+        "b.bootstrap = " + b.bootstrapServers(),
+        "topics = " + topic,
+        "tasks = 2",
+        ""));
+    Path file = write("file.properties", String.join("\n",
+        "name = runner-it-file",
+        "config.providers = file",
+        "config.providers.file.class = org.apache.kafka.common.config.provider.FileConfigProvider",
+        "clusters = A, B",
+        "A.bootstrap.servers = ${file:" + values + ":a.bootstrap}",
+        "B.bootstrap.servers = ${file:" + values + ":b.bootstrap}",
+        "A->B.enabled = true",
+        "A->B.topics = ${file:" + values + ":topics}",
+        "A->B.tasks.max = ${file:" + values + ":tasks}",
+        "refresh.topics.interval.seconds = 1",
+        ""));
+
+    assertChildReplicatesAndStops(file, Map.of(), topic, "runner-it-file");
+  }
+
+  @Test
+  @Timeout(value = 1, unit = TimeUnit.MINUTES)
+  void main_environmentVariableNotSet_exitsWithCode2NamingKeyAndVariable() throws Exception {
+    Path file = write("unset.properties", String.join("\n",
+        "config.providers = env",
+        "config.providers.env.class = org.apache.kafka.common.config.provider.EnvVarConfigProvider",
+        "clusters = A, B",
+        "A.bootstrap.servers = 127.0.0.1:1",
+        "B.bootstrap.servers = ${env:MIRROR_IT_NOT_SET}",
+        "A->B.enabled = true",
+        ""));
+    Path stdout = dir.resolve("unset.out");
+    Path stderr = dir.resolve("unset.err");
+    // The child gets a copy of this environment; make sure the variable is absent there.
+    Process process = child(file, stdout, stderr, Map.of(), Set.of("MIRROR_IT_NOT_SET"));
+    try {
+      assertThat(process.waitFor(15, TimeUnit.SECONDS))
+          .as("child exited within 15 s; stdout:%n%s%nstderr:%n%s", read(stdout), read(stderr))
+          .isTrue();
+      assertThat(process.exitValue()).as("exit code; stderr:%n%s", read(stderr)).isEqualTo(MirrorRunner.EXIT_CONFIG);
+      assertThat(read(stderr))
+          .contains("B.bootstrap.servers: config provider 'env' has no value for 'MIRROR_IT_NOT_SET'")
+          .contains("nothing was started");
+    } finally {
+      kill(process);
+    }
+  }
+
+  /**
+   * Runs the file in a child JVM with {@code env} added to its environment, waits until A's topic is on B
+   * record by record, stops the child with SIGTERM and checks that it stopped cleanly, with no warning.
+   */
+  private void assertChildReplicatesAndStops(Path file, Map<String, String> env, String topic, String name)
+      throws Exception {
+    Path stdout = dir.resolve(name + ".out");
+    Path stderr = dir.resolve(name + ".err");
+    Process process = child(file, stdout, stderr, env, Set.of());
+    try {
+      awaitReplicated(topic, RECORDS);
+      process.destroy(); // SIGTERM on Unix
+      assertThat(process.waitFor(30, TimeUnit.SECONDS))
+          .as("child exited within 30 s of SIGTERM; stdout:%n%s%nstderr:%n%s", read(stdout), read(stderr))
+          .isTrue();
+      assertThat(process.exitValue())
+          .as("exit code; stdout:%n%s%nstderr:%n%s", read(stdout), read(stderr))
+          .isEqualTo(0);
+      assertThat(read(stdout)).contains("Mirror '" + name + "' started from '" + file + "': flows [A->B]")
+          .contains("Mirror '" + name + "' stopped cleanly");
+      assertThat(read(stderr)).doesNotContain("warning:");
+    } finally {
+      kill(process);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
   // helpers
 
   private void assertChildRejects(String fileText, String expectedInStderr) throws Exception {
@@ -212,12 +326,23 @@ class MirrorRunnerIT {
 
   /** Starts {@code MirrorRunner} in a child JVM with this JVM's class path, output redirected to files. */
   private static Process child(Path file, Path stdout, Path stderr) throws IOException {
+    return child(file, stdout, stderr, Map.of(), Set.of());
+  }
+
+  /**
+   * Starts {@code MirrorRunner} in a child JVM with this JVM's class path and environment, plus {@code env} and
+   * without the variables named in {@code unset}, output redirected to files.
+   */
+  private static Process child(Path file, Path stdout, Path stderr, Map<String, String> env, Set<String> unset)
+      throws IOException {
     String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-    return new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-        MirrorRunner.class.getName(), file.toString())
+    ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-cp",
+        System.getProperty("java.class.path"), MirrorRunner.class.getName(), file.toString())
         .redirectOutput(stdout.toFile())
-        .redirectError(stderr.toFile())
-        .start();
+        .redirectError(stderr.toFile());
+    builder.environment().keySet().removeAll(unset);
+    builder.environment().putAll(env);
+    return builder.start();
   }
 
   private static void kill(Process process) throws InterruptedException {

@@ -83,6 +83,14 @@ public final class Mm2Config {
     return warnings;
   }
 
+  /**
+   * Returns the replication factor of Mirror's own topics that the file sets, directly
+   * ({@code offset.storage.replication.factor}) or through MM2's internal topics' factors; null when it sets none.
+   */
+  public @Nullable Integer internalTopicReplicationFactor() {
+    return internalTopicReplicationFactor;
+  }
+
   /** Returns the ids ({@code S->T}) of the enabled flows, in the order of {@code clusters}. */
   public List<String> flowIds() {
     return flows.stream().map(FlowEntry::id).collect(Collectors.toUnmodifiableList());

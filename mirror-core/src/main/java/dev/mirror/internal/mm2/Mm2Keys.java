@@ -15,8 +15,6 @@ final class Mm2Keys {
   enum Kind {
     /** An MM2 feature Mirror does not have yet. */
     UNSUPPORTED,
-    /** A replication factor of an MM2 topic that Mirror does not set separately; the value is still checked. */
-    NOT_USED_YET,
     /** Connect plumbing that Mirror has no use for. */
     NOT_NEEDED,
     /** A key Kafka 4.0 removed; MM2 4.x ignores it too. */
@@ -37,8 +35,6 @@ final class Mm2Keys {
       switch (kind) {
         case UNSUPPORTED:
           return key + ": not supported yet, ignored; " + reason;
-        case NOT_USED_YET:
-          return key + ": not used yet, ignored; " + reason;
         case NOT_NEEDED:
           return key + ": not needed, ignored; " + reason;
         default:
@@ -50,8 +46,6 @@ final class Mm2Keys {
 
   private static final String EACH_CHECKPOINT_GROUPS =
       "Mirror always looks for new groups, every refresh.groups.interval.seconds";
-  private static final String ONE_INTERNAL_RF = "Mirror creates all its own topics with one replication factor, set "
-      + "by offset.storage.replication.factor";
   private static final String CONNECT_STORAGE = "Mirror has no Connect config or status topics";
   private static final String CONNECT_OFFSETS =
       "Mirror keeps its positions in its own topic on the target (set its replication factor with "
@@ -66,7 +60,6 @@ final class Mm2Keys {
   private static final Map<String, Known> PREFIXES = new LinkedHashMap<>();
 
   static {
-    unsupported("tasks.max", "each Mirror flow copies all its partitions on one thread");
     unsupported("refresh.groups.enabled", EACH_CHECKPOINT_GROUPS);
     unsupported("group.filter.class", "use groups and groups.exclude");
     unsupported("offset.lag.max", "Mirror decides itself when to write offset syncs");
@@ -79,16 +72,9 @@ final class Mm2Keys {
     unsupported("metric.names.formats", "Mirror's metric names are fixed");
     unsupported("exactly.once.support", "Mirror delivers at least once");
     unsupported("exactly.once.source.support", "Mirror delivers at least once");
-    unsupported("config.providers", "set '<alias>.config.providers' and '<alias>.config.providers.*' per "
-        + "cluster to resolve ${...} placeholders in client settings");
-    unsupportedPrefix("config.providers.", "set '<alias>.config.providers.*' per cluster to resolve ${...} "
-        + "placeholders in client settings");
     unsupportedPrefix("replication.policy.", "Mirror reads only replication.policy.class, "
         + "replication.policy.separator and replication.policy.internal.topic.separator.enabled");
 
-    replicationFactor("checkpoints.topic.replication.factor", Kind.NOT_USED_YET, ONE_INTERNAL_RF);
-    replicationFactor("heartbeats.topic.replication.factor", Kind.NOT_USED_YET, ONE_INTERNAL_RF);
-    replicationFactor("offset-syncs.topic.replication.factor", Kind.NOT_USED_YET, ONE_INTERNAL_RF);
     replicationFactor("config.storage.replication.factor", Kind.NOT_NEEDED, CONNECT_STORAGE);
     replicationFactor("status.storage.replication.factor", Kind.NOT_NEEDED, CONNECT_STORAGE);
 

@@ -15,6 +15,7 @@ import java.lang.reflect.Modifier;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -43,6 +44,10 @@ import org.jspecify.annotations.Nullable;
  * <p>Values are read the way MM2's {@code ConfigDef} reads them: booleans, numbers and lists are trimmed, list
  * entries are split on commas with the surrounding whitespace removed. Strings that become Kafka client settings
  * are passed unchanged (kafka-clients trims them itself).
+ *
+ * <p>{@code ${provider:path:key}} references are resolved with the providers the top level declares
+ * ({@link ConfigProviders}): settings Mirror reads get the resolved value; client settings keep the reference,
+ * checked through its resolved value, and each cluster gets the declarations so that its clients resolve it.
  *
  * <p>Thread-safe: {@link #parse} works on its own private state.
  */
@@ -81,6 +86,10 @@ public final class Mm2Parser {
   static final String AUTO_OFFSET_RESET = "auto.offset.reset";
   static final String CLIENT_ID = "client.id";
   static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
+  static final String TASKS_MAX = "tasks.max";
+  static final String CHECKPOINTS_TOPIC_REPLICATION_FACTOR = "checkpoints.topic.replication.factor";
+  static final String HEARTBEATS_TOPIC_REPLICATION_FACTOR = "heartbeats.topic.replication.factor";
+  static final String OFFSET_SYNCS_TOPIC_REPLICATION_FACTOR = "offset-syncs.topic.replication.factor";
 
   private static final String POLICY_CLASS = ReplicationPolicies.REPLICATION_POLICY_CLASS_CONFIG;
   private static final String POLICY_SEPARATOR = ReplicationPolicies.REPLICATION_POLICY_SEPARATOR_CONFIG;
@@ -92,8 +101,16 @@ public final class Mm2Parser {
       REFRESH_TOPICS_ENABLED, REFRESH_TOPICS_INTERVAL_SECONDS, SYNC_TOPIC_CONFIGS_ENABLED, CONFIG_PROPERTIES_EXCLUDE,
       GROUPS, GROUPS_EXCLUDE, EMIT_CHECKPOINTS_ENABLED, EMIT_CHECKPOINTS_INTERVAL_SECONDS, SYNC_GROUP_OFFSETS_ENABLED,
       SYNC_GROUP_OFFSETS_INTERVAL_SECONDS, REFRESH_GROUPS_INTERVAL_SECONDS, SYNC_TOPIC_CONFIGS_INTERVAL_SECONDS,
-      SYNC_TOPIC_ACLS_ENABLED, SYNC_TOPIC_ACLS_INTERVAL_SECONDS, EMIT_HEARTBEATS_ENABLED, EMIT_HEARTBEATS_INTERVAL_SECONDS, HEARTBEATS_REPLICATION_ENABLED,
-      EMIT_OFFSET_SYNCS_ENABLED, OFFSET_SYNCS_TOPIC_LOCATION);
+      SYNC_TOPIC_ACLS_ENABLED, SYNC_TOPIC_ACLS_INTERVAL_SECONDS, EMIT_HEARTBEATS_ENABLED,
+      EMIT_HEARTBEATS_INTERVAL_SECONDS, HEARTBEATS_REPLICATION_ENABLED, EMIT_OFFSET_SYNCS_ENABLED,
+      OFFSET_SYNCS_TOPIC_LOCATION, TASKS_MAX);
+
+  /**
+   * Replication factors MM2 gives its checkpoints, heartbeats and offset-syncs topics separately; Mirror creates
+   * all its own topics with one factor, so these (top level and per flow) only inform that one.
+   */
+  private static final Set<String> INTERNAL_TOPIC_RF_KEYS = Set.of(CHECKPOINTS_TOPIC_REPLICATION_FACTOR,
+      HEARTBEATS_TOPIC_REPLICATION_FACTOR, OFFSET_SYNCS_TOPIC_REPLICATION_FACTOR);
 
   private static final Pattern LIST_SEPARATOR = Pattern.compile("\\s*,\\s*");
   private static final Pattern LEGAL_ALIAS = Pattern.compile("[a-zA-Z0-9._-]{1,100}");
@@ -105,6 +122,8 @@ public final class Mm2Parser {
   private final Map<String, String> properties;
   private final List<String> warnings = new ArrayList<>();
   private final List<String> problems = new ArrayList<>();
+  /** The config providers declared at the top level; they resolve {@code ${...}} references in values. */
+  private final ConfigProviders providers;
   private boolean flowEnableProblem;
   private final List<String> aliases = new ArrayList<>();
   private String name = DEFAULT_NAME;
@@ -118,10 +137,14 @@ public final class Mm2Parser {
   /** Keys of each ordered pair of aliases, by flow id, then by the key with its {@code S->T.} prefix removed. */
   private final Map<String, Map<String, String[]>> pairKeys = new LinkedHashMap<>();
   private @Nullable Integer internalTopicReplicationFactor;
+  /** Valid values of the MM2 internal topics' replication factor keys, by key as written. */
+  private final Map<String, Integer> internalTopicRfKeys = new LinkedHashMap<>();
   private @Nullable Duration operationTimeout;
 
-  private Mm2Parser(Map<String, String> properties) {
+  private Mm2Parser(Map<String, String> properties, List<String> fileWarnings) {
     this.properties = new TreeMap<>(properties);
+    this.warnings.addAll(fileWarnings);
+    this.providers = ConfigProviders.declare(this.properties, problems, warnings);
   }
 
   /**
@@ -137,23 +160,27 @@ public final class Mm2Parser {
       Objects.requireNonNull(k, "properties contains a null key");
       Objects.requireNonNull(v, () -> "properties has a null value for '" + k + "'");
     });
-    Mm2Parser p = new Mm2Parser(properties);
-    p.warnings.addAll(fileWarnings);
-    return p.run();
+    Mm2Parser p = new Mm2Parser(properties, fileWarnings);
+    try {
+      return p.run();
+    } finally {
+      p.providers.close();
+    }
   }
 
   private Mm2Config run() {
     parseClusters();
     parseName();
     for (Map.Entry<String, String> e : properties.entrySet()) {
-      if (!e.getKey().equals(CLUSTERS) && !e.getKey().equals(NAME)) {
-        key(e.getKey(), e.getValue());
+      String key = e.getKey();
+      if (!key.equals(CLUSTERS) && !key.equals(NAME) && !ConfigProviders.isDeclarationKey(key)) {
+        key(key, e.getValue());
       }
     }
     buildTopPolicy();
     Map<String, Mm2Config.ClusterEntry> clusterEntries = new LinkedHashMap<>();
     for (ClusterBuild c : clusters.values()) {
-      clusterEntries.put(c.alias, c.entry(fallbacks));
+      clusterEntries.put(c.alias, c.entry(fallbacks, providers));
     }
     List<Mm2Config.FlowEntry> flows = new ArrayList<>();
     for (String source : aliases) {
@@ -166,17 +193,83 @@ public final class Mm2Parser {
         }
       }
     }
+    resolveInternalTopicReplicationFactor();
     return new Mm2Config(name, aliases, clusterEntries, flows, problems, flowEnableProblem, warnings, topPolicy,
         internalTopicReplicationFactor, operationTimeout);
+  }
+
+  /**
+   * Chooses the one replication factor of Mirror's own topics: {@code offset.storage.replication.factor} when
+   * given, else the largest of MM2's internal topics' factors in the file (-1, the broker default, only when all
+   * are -1). Warns about each of those keys whose value differs from the one chosen.
+   */
+  private void resolveInternalTopicReplicationFactor() {
+    if (internalTopicRfKeys.isEmpty()) {
+      return;
+    }
+    boolean explicit = internalTopicReplicationFactor != null || properties.containsKey(
+        OFFSET_STORAGE_REPLICATION_FACTOR);
+    if (!explicit) {
+      internalTopicReplicationFactor = internalTopicRfKeys.values().stream().max(Integer::compare).orElseThrow();
+    }
+    Integer chosen = internalTopicReplicationFactor;
+    if (chosen == null) {
+      return; // offset.storage.replication.factor is invalid, which is a problem already
+    }
+    String source = explicit ? "the value of " + OFFSET_STORAGE_REPLICATION_FACTOR
+        : "the largest of the internal topics' replication factors in the file";
+    internalTopicRfKeys.forEach((key, rf) -> {
+      if (rf.intValue() != chosen.intValue()) {
+        warnings.add(key + ": " + rf + " is not used; Mirror creates all its own topics (positions, checkpoints, "
+            + "heartbeats, offset syncs) with one replication factor, " + chosen
+            + (chosen == FlowSpec.BROKER_DEFAULT_REPLICATION_FACTOR ? " (the broker default)" : "") + ", " + source);
+      }
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // config provider references
+
+  /**
+   * Returns {@code value} with its {@code ${provider:...}} references resolved by the top-level providers, or
+   * null after adding a problem to {@code sink}.
+   *
+   * @param clientProviders providers the clients that get this value declare themselves; their references are
+   *     left for the clients
+   */
+  private @Nullable String resolved(String key, String value, Collection<String> clientProviders,
+      List<String> sink) {
+    return providers.resolve(key, value, clientProviders, sink);
+  }
+
+  /** Returns {@code value} resolved for a setting Mirror reads itself, or null after adding a problem. */
+  private @Nullable String resolved(String key, String value, List<String> sink) {
+    return resolved(key, value, Set.of(), sink);
+  }
+
+  /** Returns the providers cluster {@code alias} declares for its own clients ({@code <alias>.config.providers}). */
+  private Set<String> clusterProviders(String alias) {
+    return ConfigProviders.names(properties.get(alias + "." + ConfigProviders.KEY));
+  }
+
+  /** Returns the providers any listed cluster declares for its clients. */
+  private Set<String> anyClusterProviders() {
+    Set<String> names = new LinkedHashSet<>();
+    aliases.forEach(a -> names.addAll(clusterProviders(a)));
+    return names;
   }
 
   // ---------------------------------------------------------------------------------------------------------
   // clusters and name
 
   private void parseClusters() {
-    String value = properties.get(CLUSTERS);
-    if (value == null) {
+    String raw = properties.get(CLUSTERS);
+    if (raw == null) {
       problems.add(CLUSTERS + " is missing: list the cluster aliases, e.g. 'clusters = A, B'");
+      return;
+    }
+    String value = resolved(CLUSTERS, raw, problems);
+    if (value == null) {
       return;
     }
     List<String> entries = list(value);
@@ -199,7 +292,8 @@ public final class Mm2Parser {
   }
 
   private void parseName() {
-    String value = properties.get(NAME);
+    String raw = properties.get(NAME);
+    String value = raw == null ? null : resolved(NAME, raw, problems);
     if (value == null) {
       return;
     }
@@ -240,10 +334,15 @@ public final class Mm2Parser {
     }
   }
 
-  /** Handles a top-level key; returns false when the key is not a top-level key Mirror recognises. */
-  private boolean topLevelKey(String key, String value) {
+  /**
+   * Handles a top-level key; returns false when the key is not a top-level key Mirror recognises.
+   *
+   * @param raw the value as written, with its config provider references
+   */
+  private boolean topLevelKey(String key, String raw) {
     if (FLOW_SETTINGS.contains(key)) {
-      Object parsed = flowSetting(key, key, value, problems);
+      String value = resolved(key, raw, problems);
+      Object parsed = value == null ? null : flowSetting(key, key, value, problems);
       if (parsed == null) {
         invalidTopSettings.add(key);
       } else {
@@ -252,23 +351,34 @@ public final class Mm2Parser {
       return true;
     }
     if (POLICY_KEYS.contains(key)) {
-      topPolicyKeys.put(key, value);
+      String value = resolved(key, raw, problems);
+      if (value == null) {
+        topPolicyInvalid = true;
+      } else {
+        topPolicyKeys.put(key, value);
+      }
       return true;
     }
     if (key.equals(OFFSET_STORAGE_REPLICATION_FACTOR)) {
-      internalTopicReplicationFactor = replicationFactor(key, value, problems);
+      String value = resolved(key, raw, problems);
+      internalTopicReplicationFactor = value == null ? null : replicationFactor(key, value, problems);
       return true;
     }
     if (key.equals(ADMIN_TIMEOUT_MS)) {
-      Long ms = positiveLong(key, value, "milliseconds", "60000", problems);
+      String value = resolved(key, raw, problems);
+      Long ms = value == null ? null : positiveLong(key, value, "milliseconds", "60000", problems);
       if (ms != null) {
         operationTimeout = Duration.ofMillis(ms);
       }
       return true;
     }
+    if (INTERNAL_TOPIC_RF_KEYS.contains(key)) {
+      internalTopicRf(key, raw, problems);
+      return true;
+    }
     Mm2Keys.Known known = Mm2Keys.lookup(key);
     if (known != null) {
-      known(key, value, known, problems);
+      known(key, raw, known, problems, Set.of());
       return true;
     }
     for (Role role : Role.values()) {
@@ -283,11 +393,8 @@ public final class Mm2Parser {
       return true;
     }
     if (ClientKeys.isClusterFallback(key)) {
-      String invalid = ClientKeys.invalidReason(key, value);
-      if (invalid != null) {
-        problems.add(invalidClientValue(key, key, value, invalid));
-      }
-      fallbacks.put(key, value);
+      checkClientValue(key, key, raw, anyClusterProviders(), problems);
+      fallbacks.put(key, raw);
       return true;
     }
     if (ClientKeys.isClientKey(key)) {
@@ -298,20 +405,49 @@ public final class Mm2Parser {
     return false;
   }
 
-  private void known(String key, String value, Mm2Keys.Known known, List<String> sink) {
-    if (known.replicationFactor() && replicationFactor(key, value, sink) == null) {
-      return;
+  private void known(String key, String raw, Mm2Keys.Known known, List<String> sink, Set<String> clientProviders) {
+    if (known.replicationFactor()) {
+      String value = resolved(key, raw, clientProviders, sink);
+      if (value == null || replicationFactor(key, value, sink) == null) {
+        return;
+      }
     }
     warnings.add(known.warning(key));
+  }
+
+  /** Checks an MM2 internal topic's replication factor and keeps it for the choice of Mirror's one factor. */
+  private void internalTopicRf(String key, String raw, List<String> sink) {
+    String value = resolved(key, raw, sink);
+    Integer rf = value == null ? null : replicationFactor(key, value, sink);
+    if (rf != null) {
+      internalTopicRfKeys.put(key, rf);
+    }
+  }
+
+  /**
+   * Checks a value that becomes a Kafka client setting as kafka-clients would parse it, after resolving its
+   * references; the value itself stays as written, and the clients resolve it again with the same providers.
+   * A value that still has references (to providers its clients declare themselves) is not checked.
+   */
+  private void checkClientValue(String key, String clientKey, String raw, Set<String> clientProviders,
+      List<String> sink) {
+    String value = resolved(key, raw, clientProviders, sink);
+    if (value == null || ConfigProviders.hasReference(value)) {
+      return;
+    }
+    String invalid = ClientKeys.invalidReason(clientKey, value);
+    if (invalid != null) {
+      sink.add(invalidClientValue(key, clientKey, value, invalid));
+    }
   }
 
   // ---------------------------------------------------------------------------------------------------------
   // cluster keys: <alias>.<key>
 
-  private void clusterKey(ClusterBuild c, String key, String rest, String value) {
+  private void clusterKey(ClusterBuild c, String key, String rest, String raw) {
     for (Role role : Role.values()) {
       if (rest.startsWith(role.prefix()) && rest.length() > role.prefix().length()) {
-        clusterRoleKey(c, role, key, rest.substring(role.prefix().length()), value);
+        clusterRoleKey(c, role, key, rest.substring(role.prefix().length()), raw);
         return;
       }
     }
@@ -327,13 +463,14 @@ public final class Mm2Parser {
     // A.group.id is a consumer key too, but in MM2 it names the Connect worker group of the herders targeting A.
     Mm2Keys.Known known = Mm2Keys.lookup(rest);
     if (known != null && (!ClientKeys.isClientKey(rest) || rest.equals("group.id"))) {
-      known(key, value, known, c.problems);
+      known(key, raw, known, c.problems, clusterProviders(c.alias));
       return;
     }
     if (ClientKeys.isClientKey(rest)) {
       if (rest.equals(AUTO_OFFSET_RESET)) {
-        c.autoOffsetReset = new String[] {key, value};
-        c.autoOffsetResetPosition = startPosition(key, value, c.problems);
+        c.autoOffsetReset = new String[] {key, raw};
+        String value = resolved(key, raw, c.problems);
+        c.autoOffsetResetPosition = value == null ? null : startPosition(key, value, c.problems);
         return;
       }
       String owned = ClientKeys.ownedReason(rest);
@@ -341,23 +478,21 @@ public final class Mm2Parser {
         warnings.add(ownedWarning(key, rest, owned));
         return;
       }
-      String invalid = ClientKeys.invalidReason(rest, value);
-      if (invalid != null) {
-        c.problems.add(invalidClientValue(key, rest, value, invalid));
-      }
+      checkClientValue(key, rest, raw, clusterProviders(c.alias), c.problems);
       Set<Role> roles = ClientKeys.roles(rest);
       if (roles.size() == Role.values().length) {
-        c.shared.put(rest, value);
+        c.shared.put(rest, raw);
         c.sharedOrigin.put(rest, key);
       } else {
         for (Role r : roles) {
-          c.level.get(r).put(rest, value);
+          c.level.get(r).put(rest, raw);
         }
         c.levelOrigin.put(rest, key);
       }
       return;
     }
-    if (FLOW_SETTINGS.contains(rest) || POLICY_KEYS.contains(rest) || rest.equals(ENABLED)) {
+    if (FLOW_SETTINGS.contains(rest) || INTERNAL_TOPIC_RF_KEYS.contains(rest) || POLICY_KEYS.contains(rest)
+        || rest.equals(ENABLED)) {
       warnings.add("unknown key '" + key + "' ignored; '" + rest + "' is a flow setting: set it at the top level or "
           + "as '" + c.alias + "-><target>." + rest + "'");
       return;
@@ -366,14 +501,15 @@ public final class Mm2Parser {
         + ".consumer." + rest + "' to pass a plugin setting to one client role)");
   }
 
-  private void clusterRoleKey(ClusterBuild c, Role role, String key, String x, String value) {
+  private void clusterRoleKey(ClusterBuild c, Role role, String key, String x, String raw) {
     if (x.equals(CLIENT_ID)) {
       warnings.add(clientIdWarning(key));
       return;
     }
     if (role == Role.CONSUMER && x.equals(AUTO_OFFSET_RESET)) {
-      c.consumerAutoOffsetReset = new String[] {key, value};
-      c.consumerAutoOffsetResetPosition = startPosition(key, value, c.problems);
+      c.consumerAutoOffsetReset = new String[] {key, raw};
+      String value = resolved(key, raw, c.problems);
+      c.consumerAutoOffsetResetPosition = value == null ? null : startPosition(key, value, c.problems);
       return;
     }
     String owned = ClientKeys.ownedReason(role, x);
@@ -381,19 +517,19 @@ public final class Mm2Parser {
       warnings.add(ownedWarning(key, x, owned));
       return;
     }
-    checkRoleValue(role, key, x, value, c.problems);
-    c.explicit.get(role).put(x, value);
+    checkRoleValue(role, key, x, raw, clusterProviders(c.alias), c.problems);
+    c.explicit.get(role).put(x, raw);
   }
 
-  private void checkRoleValue(Role role, String key, String x, String value, List<String> sink) {
+  private void checkRoleValue(Role role, String key, String x, String raw, Set<String> clientProviders,
+      List<String> sink) {
     if (!ClientKeys.knows(role, x)) {
       warnings.add(key + ": not a Kafka " + role.label + " setting; passed to the " + role.label + " unchanged");
+      // Still resolved, so that a reference that cannot be resolved is reported before a client fails on it.
+      resolved(key, raw, clientProviders, sink);
       return;
     }
-    String invalid = ClientKeys.invalidReason(x, value);
-    if (invalid != null) {
-      sink.add(invalidClientValue(key, x, value, invalid));
-    }
+    checkClientValue(key, x, raw, clientProviders, sink);
   }
 
   // ---------------------------------------------------------------------------------------------------------
@@ -486,7 +622,11 @@ public final class Mm2Parser {
    * space) is false there; Mirror trims, reads true and warns. A value that is neither true nor false is a
    * problem rather than MM2's silent false.
    */
-  private @Nullable Boolean enabled(String key, String value) {
+  private @Nullable Boolean enabled(String key, String raw) {
+    String value = resolved(key, raw, problems);
+    if (value == null) {
+      return null;
+    }
     String trimmed = value.trim();
     if (trimmed.equalsIgnoreCase("true")) {
       if (!trimmed.equals(value)) {
@@ -512,6 +652,7 @@ public final class Mm2Parser {
     private final Map<String, Object> settings = new HashMap<>();
     private final Set<String> invalidSettings = new HashSet<>();
     private final Map<String, String> policyKeys = new TreeMap<>();
+    private boolean policyInvalid;
     private final Map<Role, Map<String, String>> low = roleMaps();
     private final Map<Role, Map<String, String>> high = roleMaps();
     private String @Nullable [] lowOffsetReset;
@@ -571,9 +712,11 @@ public final class Mm2Parser {
       return new Mm2Config.FlowEntry(source, target, spec, flowProblems);
     }
 
-    private void key(String rest, String key, String value) {
+    /** Handles one key of this flow; {@code raw} is the value as written, with its references. */
+    private void key(String rest, String key, String raw) {
       if (FLOW_SETTINGS.contains(rest)) {
-        Object parsed = flowSetting(rest, key, value, flowProblems);
+        String value = resolved(key, raw, flowProblems);
+        Object parsed = value == null ? null : flowSetting(rest, key, value, flowProblems);
         if (parsed == null) {
           invalidSettings.add(rest);
         } else {
@@ -582,19 +725,33 @@ public final class Mm2Parser {
         return;
       }
       if (POLICY_KEYS.contains(rest)) {
-        policyKeys.put(rest, value);
+        String value = resolved(key, raw, flowProblems);
+        if (value == null) {
+          policyInvalid = true;
+        } else {
+          policyKeys.put(rest, value);
+        }
         return;
       }
       if (rest.equals(OFFSET_STORAGE_REPLICATION_FACTOR) || rest.equals(ADMIN_TIMEOUT_MS)) {
         warnings.add(key + ": ignored; Mirror supports '" + rest + "' only at the top level");
         return;
       }
-      Mm2Keys.Known known = Mm2Keys.lookup(rest);
-      if (known != null) {
-        known(key, value, known, flowProblems);
+      if (INTERNAL_TOPIC_RF_KEYS.contains(rest)) {
+        internalTopicRf(key, raw, flowProblems);
         return;
       }
-      if (roleKey(rest, key, value)) {
+      if (ConfigProviders.isDeclarationKey(rest)) {
+        warnings.add(key + ": ignored; declare config providers at the top level ('" + rest + "'), or per cluster "
+            + "for its clients ('" + source + "." + rest + "')");
+        return;
+      }
+      Mm2Keys.Known known = Mm2Keys.lookup(rest);
+      if (known != null) {
+        known(key, raw, known, flowProblems, flowClientProviders());
+        return;
+      }
+      if (roleKey(rest, key, raw)) {
         return;
       }
       if (ClientKeys.isClientKey(rest)) {
@@ -629,18 +786,19 @@ public final class Mm2Parser {
       return false;
     }
 
-    private void roleValue(Role role, boolean isHigh, String key, String x, String value) {
+    private void roleValue(Role role, boolean isHigh, String key, String x, String raw) {
       if (x.equals(CLIENT_ID)) {
         warnings.add(clientIdWarning(key));
         return;
       }
       if (role == Role.CONSUMER && x.equals(AUTO_OFFSET_RESET)) {
-        StartPosition position = startPosition(key, value, flowProblems);
+        String value = resolved(key, raw, flowProblems);
+        StartPosition position = value == null ? null : startPosition(key, value, flowProblems);
         if (isHigh) {
-          highOffsetReset = new String[] {key, value};
+          highOffsetReset = new String[] {key, raw};
           highPosition = position;
         } else {
-          lowOffsetReset = new String[] {key, value};
+          lowOffsetReset = new String[] {key, raw};
           lowPosition = position;
         }
         return;
@@ -660,8 +818,10 @@ public final class Mm2Parser {
           return;
         }
       }
-      checkRoleValue(role, key, x, value, flowProblems);
-      (isHigh ? high : low).get(role).put(x, value);
+      Set<String> clientProviders = role == Role.CONSUMER ? clusterProviders(source)
+          : role == Role.PRODUCER ? clusterProviders(target) : flowClientProviders();
+      checkRoleValue(role, key, x, raw, clientProviders, flowProblems);
+      (isHigh ? high : low).get(role).put(x, raw);
     }
 
     /** Returns the key that sets {@code x} at cluster level for the clients this flow override would reach. */
@@ -703,9 +863,16 @@ public final class Mm2Parser {
       return lowOffsetReset != null ? lowPosition : null;
     }
 
+    /** Returns the providers the clients of this flow's clusters declare themselves. */
+    private Set<String> flowClientProviders() {
+      Set<String> names = new LinkedHashSet<>(clusterProviders(source));
+      names.addAll(clusterProviders(target));
+      return names;
+    }
+
     /** Applies the replication policy keys; returns false when they are invalid. */
     private boolean policy(FlowSpec.Builder b) {
-      if (topPolicyInvalid) {
+      if (topPolicyInvalid || policyInvalid) {
         return false;
       }
       ReplicationPolicy effective = topPolicy != null ? topPolicy : ReplicationPolicies.defaultPolicy();
@@ -811,6 +978,9 @@ public final class Mm2Parser {
       case OFFSET_SYNCS_TOPIC_LOCATION:
         b.offsetSyncsLocation((OffsetSyncsLocation) value);
         break;
+      case TASKS_MAX:
+        b.tasks((Integer) value);
+        break;
       default:
         throw new IllegalArgumentException("not a flow setting: " + setting);
     }
@@ -880,6 +1050,8 @@ public final class Mm2Parser {
         return offsetSyncsLocation(key, value, sink);
       case CONFIG_PROPERTIES_EXCLUDE:
         return configPropertiesExclude(key, value, sink);
+      case TASKS_MAX:
+        return tasks(key, value, sink);
       default:
         throw new IllegalArgumentException("not a flow setting: " + setting);
     }
@@ -958,6 +1130,31 @@ public final class Mm2Parser {
       return null;
     }
     return rf;
+  }
+
+  /**
+   * Reads {@code tasks.max}: MM2's number of tasks per connector becomes the number of threads that copy the
+   * flow's partitions, at most {@link FlowSpec#MAX_TASKS}; a larger value is capped with a warning.
+   */
+  private @Nullable Integer tasks(String key, String value, List<String> sink) {
+    long n;
+    try {
+      n = Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      sink.add(key + ": '" + value + "' is not a whole number; use a number of copy threads from 1 to "
+          + FlowSpec.MAX_TASKS);
+      return null;
+    }
+    if (n < 1) {
+      sink.add(key + ": '" + value + "' must be >= 1; use a number of copy threads from 1 to " + FlowSpec.MAX_TASKS);
+      return null;
+    }
+    if (n > FlowSpec.MAX_TASKS) {
+      warnings.add(key + ": " + value.trim() + " is more than Mirror's maximum of " + FlowSpec.MAX_TASKS
+          + " copy threads per flow; Mirror uses " + FlowSpec.MAX_TASKS);
+      return FlowSpec.MAX_TASKS;
+    }
+    return (int) n;
   }
 
   private static @Nullable Long positiveLong(String key, String value, String unit, String example,
@@ -1128,9 +1325,26 @@ public final class Mm2Parser {
       return fallbacks.containsKey(x) ? x : null;
     }
 
-    Mm2Config.ClusterEntry entry(Map<String, String> fallbacks) {
+    /**
+     * Builds the cluster: the top-level fallbacks, then its own keys, then the top-level config provider
+     * declarations, so that its clients resolve the references Mirror keeps in their settings.
+     */
+    Mm2Config.ClusterEntry entry(Map<String, String> fallbacks, ConfigProviders providers) {
       Map<String, String> properties = new TreeMap<>(fallbacks);
       properties.putAll(shared);
+      List<String> problems = new ArrayList<>(this.problems);
+      if (!providers.clientDeclarations().isEmpty()) {
+        List<String> conflicts = providers.conflicts(properties);
+        for (String name : conflicts) {
+          problems.add(alias + "." + ConfigProviders.KEY + ": cluster '" + alias + "' declares config provider '"
+              + name + "' differently from the top level ('" + ConfigProviders.KEY + "." + name + ".*'); its "
+              + "clients get both, so give one of them another name");
+        }
+        Set<String> names = new LinkedHashSet<>(ConfigProviders.names(properties.get(ConfigProviders.KEY)));
+        names.addAll(providers.names());
+        properties.putAll(providers.clientDeclarations());
+        properties.put(ConfigProviders.KEY, String.join(",", names));
+      }
       ClusterSpec.Builder b = ClusterSpec.builder(alias).properties(properties);
       b.consumerOverrides(overrides(Role.CONSUMER));
       b.producerOverrides(overrides(Role.PRODUCER));
