@@ -112,7 +112,8 @@ class ParallelismIT {
       }
       // Each record went through exactly one task's producer (plus that task's position records).
       assertThat(total).isGreaterThanOrEqualTo(26_000);
-      assertThat(mirror.status().flow("primary->backup").orElseThrow().partitions()).isEqualTo(13);
+      Await.until(Duration.ofSeconds(10), () -> assertThat(
+          mirror.status().flow("primary->backup").orElseThrow().partitions()).isEqualTo(13));
     }
     produceRange(wide, 9, 18_000, 9_000);
     produceRange(narrow, 4, 8_000, 4_000);
