@@ -16,10 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
@@ -62,13 +60,6 @@ class ParallelismIT {
     produce(primary, topic, list);
   }
 
-  private static Map<Integer, List<String>> byPartition(List<ConsumerRecord<byte[], byte[]>> records) {
-    Map<Integer, List<String>> map = new TreeMap<>();
-    for (ConsumerRecord<byte[], byte[]> r : records) {
-      map.computeIfAbsent(r.partition(), p -> new ArrayList<>()).add(KafkaTestData.utf8(r.value()));
-    }
-    return map;
-  }
 
   private static long remoteRecords(String topic) {
     return KafkaTestData.endOffsets(backup, "primary." + topic).values().stream().mapToLong(Long::longValue).sum();
@@ -124,9 +115,9 @@ class ParallelismIT {
       });
     }
     for (String topic : List.of(wide, narrow)) {
-      assertThat(byPartition(readAll(backup, "primary." + topic, Duration.ofSeconds(60))))
+      assertThat(KafkaTestData.valuesByPartition(readAll(backup, "primary." + topic, Duration.ofSeconds(60))))
           .as("remote copy of %s, partition by partition", topic)
-          .isEqualTo(byPartition(readAll(primary, topic, Duration.ofSeconds(60))));
+          .isEqualTo(KafkaTestData.valuesByPartition(readAll(primary, topic, Duration.ofSeconds(60))));
     }
   }
 }

@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -60,14 +59,6 @@ class ResumeIT {
     return list;
   }
 
-  /** Values per partition, in offset order. */
-  private static Map<Integer, List<String>> byPartition(List<ConsumerRecord<byte[], byte[]>> records) {
-    Map<Integer, List<String>> map = new TreeMap<>();
-    for (ConsumerRecord<byte[], byte[]> r : records) {
-      map.computeIfAbsent(r.partition(), p -> new ArrayList<>()).add(KafkaTestData.utf8(r.value()));
-    }
-    return map;
-  }
 
   @Test
   void stopAndRestart_resumesWhereItStopped_withoutLossOrDuplicates() {
@@ -85,8 +76,8 @@ class ResumeIT {
           KafkaTestData.endOffsets(backup, "primary." + topic).values().stream().mapToLong(Long::longValue).sum())
           .isGreaterThanOrEqualTo(40_000));
     }
-    Map<Integer, List<String>> source = byPartition(readAll(primary, topic, Duration.ofSeconds(60)));
-    Map<Integer, List<String>> target = byPartition(readAll(backup, "primary." + topic, Duration.ofSeconds(60)));
+    Map<Integer, List<String>> source = KafkaTestData.valuesByPartition(readAll(primary, topic, Duration.ofSeconds(60)));
+    Map<Integer, List<String>> target = KafkaTestData.valuesByPartition(readAll(backup, "primary." + topic, Duration.ofSeconds(60)));
     assertThat(target).isEqualTo(source);
   }
 
@@ -108,8 +99,8 @@ class ResumeIT {
           KafkaTestData.endOffsets(backup, "primary." + topic).values().stream().mapToLong(Long::longValue).sum())
           .isGreaterThanOrEqualTo(30_000));
     }
-    Map<Integer, List<String>> source = byPartition(readAll(primary, topic, Duration.ofSeconds(60)));
-    Map<Integer, List<String>> target = byPartition(readAll(backup, "primary." + topic, Duration.ofSeconds(60)));
+    Map<Integer, List<String>> source = KafkaTestData.valuesByPartition(readAll(primary, topic, Duration.ofSeconds(60)));
+    Map<Integer, List<String>> target = KafkaTestData.valuesByPartition(readAll(backup, "primary." + topic, Duration.ofSeconds(60)));
     // At-least-once: every source record is there, in order; a retried batch may appear twice.
     Map<Integer, List<String>> distinct = new TreeMap<>();
     target.forEach((p, values) -> distinct.put(p, new ArrayList<>(new LinkedHashSet<>(values))));

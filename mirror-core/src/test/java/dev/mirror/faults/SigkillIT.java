@@ -21,7 +21,6 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -60,13 +59,6 @@ class SigkillIT {
     return KafkaTestData.endOffsets(backup, "primary." + topic).values().stream().mapToLong(Long::longValue).sum();
   }
 
-  private static Map<Integer, List<String>> byPartition(List<ConsumerRecord<byte[], byte[]>> records) {
-    Map<Integer, List<String>> map = new TreeMap<>();
-    for (ConsumerRecord<byte[], byte[]> r : records) {
-      map.computeIfAbsent(r.partition(), p -> new ArrayList<>()).add(KafkaTestData.utf8(r.value()));
-    }
-    return map;
-  }
 
   /** Produces {@link #RECORDS} records at about 10,000 per second, 500 every 50 ms. */
   private static Thread steadyProducer(String topic, AtomicInteger produced) {
@@ -128,8 +120,8 @@ class SigkillIT {
     } finally {
       child.close();
     }
-    Map<Integer, List<String>> source = byPartition(readAll(primary, topic, Duration.ofSeconds(60)));
-    Map<Integer, List<String>> target = byPartition(readAll(backup, "primary." + topic, Duration.ofSeconds(60)));
+    Map<Integer, List<String>> source = KafkaTestData.valuesByPartition(readAll(primary, topic, Duration.ofSeconds(60)));
+    Map<Integer, List<String>> target = KafkaTestData.valuesByPartition(readAll(backup, "primary." + topic, Duration.ofSeconds(60)));
     Map<Integer, List<String>> distinct = new TreeMap<>();
     target.forEach((p, values) -> distinct.put(p, new ArrayList<>(new LinkedHashSet<>(values))));
     assertThat(distinct).as("every record, in order, after three kills").isEqualTo(source);

@@ -26,7 +26,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
@@ -83,13 +82,6 @@ class ScaleOutIT {
     produce(primary, topic, list);
   }
 
-  private static Map<Integer, List<String>> byPartition(List<ConsumerRecord<byte[], byte[]>> records) {
-    Map<Integer, List<String>> map = new TreeMap<>();
-    for (ConsumerRecord<byte[], byte[]> r : records) {
-      map.computeIfAbsent(r.partition(), p -> new ArrayList<>()).add(KafkaTestData.utf8(r.value()));
-    }
-    return map;
-  }
 
   private static long remoteRecords(String topic) {
     Map<TopicPartition, Long> ends = KafkaTestData.endOffsets(backup, "primary." + topic);
@@ -139,9 +131,9 @@ class ScaleOutIT {
       Await.until(Duration.ofSeconds(10), () -> assertThat(c.stdout()).as(c.describe())
           .containsPattern("replicated=[1-9]"));
     }
-    assertThat(byPartition(readAll(backup, "primary." + topic, Duration.ofSeconds(60))))
+    assertThat(KafkaTestData.valuesByPartition(readAll(backup, "primary." + topic, Duration.ofSeconds(60))))
         .as("no record copied twice while three instances shared the flow")
-        .isEqualTo(byPartition(readAll(primary, topic, Duration.ofSeconds(60))));
+        .isEqualTo(KafkaTestData.valuesByPartition(readAll(primary, topic, Duration.ofSeconds(60))));
 
     // A stopped instance stores its positions before its shards move: nothing is copied twice.
     produceRange(topic, 30_000, 12_000);
@@ -150,9 +142,9 @@ class ScaleOutIT {
     produceRange(topic, 42_000, 12_000);
     Await.until(Duration.ofSeconds(90), () -> assertThat(remoteRecords(topic)).isGreaterThanOrEqualTo(54_000));
     Thread.sleep(1_000); // a duplicate would arrive within the commit interval
-    assertThat(byPartition(readAll(backup, "primary." + topic, Duration.ofSeconds(60))))
+    assertThat(KafkaTestData.valuesByPartition(readAll(backup, "primary." + topic, Duration.ofSeconds(60))))
         .as("handover after a graceful stop copies nothing twice")
-        .isEqualTo(byPartition(readAll(primary, topic, Duration.ofSeconds(60))));
+        .isEqualTo(KafkaTestData.valuesByPartition(readAll(primary, topic, Duration.ofSeconds(60))));
 
     // A killed instance's shards move to the survivor within 30 s; at-least-once: nothing is lost.
     Thread producer = new Thread(() -> {
@@ -167,8 +159,8 @@ class ScaleOutIT {
     long takeoverMillis = (System.nanoTime() - killed) / 1_000_000;
     producer.join(60_000);
     Await.until(Duration.ofSeconds(90), () -> assertThat(remoteRecords(topic)).isGreaterThanOrEqualTo(74_000));
-    Map<Integer, List<String>> source = byPartition(readAll(primary, topic, Duration.ofSeconds(60)));
-    Map<Integer, List<String>> target = byPartition(readAll(backup, "primary." + topic, Duration.ofSeconds(60)));
+    Map<Integer, List<String>> source = KafkaTestData.valuesByPartition(readAll(primary, topic, Duration.ofSeconds(60)));
+    Map<Integer, List<String>> target = KafkaTestData.valuesByPartition(readAll(backup, "primary." + topic, Duration.ofSeconds(60)));
     Map<Integer, List<String>> distinct = new TreeMap<>();
     target.forEach((p, values) -> distinct.put(p, new ArrayList<>(new LinkedHashSet<>(values))));
     assertThat(distinct).as("every record, in order, after the kill").isEqualTo(source);

@@ -194,6 +194,22 @@ public final class KafkaTestData {
   public static @Nullable String utf8(byte @Nullable [] bytes) {
     return bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
   }
+  /**
+   * Groups records' values (as UTF-8) by partition, in the order given: two copies of a topic are equal
+   * record by record when these maps are equal.
+   *
+   * @param records records, typically from {@link #readAll}
+   * @return values per partition number, partitions in ascending order
+   */
+  public static java.util.Map<Integer, List<@Nullable String>> valuesByPartition(
+      List<ConsumerRecord<byte[], byte[]>> records) {
+    java.util.Map<Integer, List<@Nullable String>> map = new java.util.TreeMap<>();
+    for (ConsumerRecord<byte[], byte[]> r : records) {
+      map.computeIfAbsent(r.partition(), p -> new java.util.ArrayList<>()).add(utf8(r.value()));
+    }
+    return map;
+  }
+
 
   /**
    * Writes the records in order with an idempotent producer ({@code acks=all}), flushes, and returns once
