@@ -97,6 +97,9 @@ final class TopicSync {
       create(source, target, missing, sourceDesc, remoteNames, problems);
     }
     Map<String, TopicDescription> targetDesc = describe(target, flow.target(), new ArrayList<>(remoteNames.values()));
+    if (!missing.isEmpty()) {
+      awaitCreated(target, missing, remoteNames, targetDesc);
+    }
     Map<String, Integer> grown = grow(target, sourceDesc, remoteNames, targetDesc, problems);
 
     Map<String, Mapping> result = new LinkedHashMap<>();
@@ -143,6 +146,7 @@ final class TopicSync {
           .configs(configs.getOrDefault(t, Map.of())));
     }
     Map<String, KafkaFuture<Void>> results = target.createTopics(newTopics).values();
+    createFailed.clear();
     for (NewTopic nt : newTopics) {
       try {
         results.get(nt.name()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -152,6 +156,7 @@ final class TopicSync {
         if (e.getCause() instanceof TopicExistsException) {
           continue;
         }
+        createFailed.add(nt.name());
         problem(problems, "cannot create remote topic '" + nt.name() + "' on cluster '" + flow.target() + "': "
             + Errors.describe(e.getCause(), "CREATE", "TOPIC", nt.name()));
       } catch (TimeoutException e) {
@@ -160,6 +165,36 @@ final class TopicSync {
       }
     }
   }
+
+  /**
+   * A topic the target just created can be missing from the next describe while its metadata spreads to the
+   * broker that answers. Describes the just-created topics again for a short, bounded while, so they are copied
+   * in this round rather than at the next topic refresh (which MirrorMaker 2 configurations put minutes away).
+   */
+  private void awaitCreated(Admin target, List<String> created, Map<String, String> remoteNames,
+      Map<String, TopicDescription> targetDesc) throws InterruptedException {
+    long deadline = System.nanoTime() + Math.min(CREATED_TOPIC_WAIT.toNanos(), timeout.toNanos());
+    for (int attempt = 0; attempt < 50 && System.nanoTime() < deadline; attempt++) {
+      List<String> unseen = new ArrayList<>();
+      for (String t : created) {
+        String remote = remoteNames.get(t);
+        if (!targetDesc.containsKey(remote) && !createFailed.contains(remote)) {
+          unseen.add(remote);
+        }
+      }
+      if (unseen.isEmpty()) {
+        return;
+      }
+      Thread.sleep(100);
+      targetDesc.putAll(describe(target, flow.target(), unseen));
+    }
+  }
+
+  /** How long a round waits for topics it created to show in the target's metadata. */
+  private static final Duration CREATED_TOPIC_WAIT = Duration.ofSeconds(5);
+
+  /** Remote topics the current round failed to create; they are not waited for. */
+  private final Set<String> createFailed = new HashSet<>();
 
   /** Reads the source topics' configurations, keeping what a remote topic should copy. */
   private Map<String, Map<String, String>> configs(Admin source, Collection<String> topics)
