@@ -117,6 +117,8 @@ public final class FlowSpec {
   private final OffsetSyncsLocation offsetSyncsLocation;
   private final int tasks;
   private final boolean scaleOut;
+  private final boolean exactlyOnce;
+  private final SourceResetPolicy onSourceReset;
 
   private FlowSpec(Builder b) {
     this.source = Objects.requireNonNull(b.source, "source");
@@ -132,6 +134,8 @@ public final class FlowSpec {
     this.syncTopicConfigs = b.syncTopicConfigs;
     this.tasks = b.tasks;
     this.scaleOut = b.scaleOut;
+    this.exactlyOnce = b.exactlyOnce;
+    this.onSourceReset = b.onSourceReset;
     this.configPropertiesExclude = List.copyOf(b.configPropertiesExclude);
     this.consumerOverrides = Map.copyOf(b.consumerOverrides);
     this.producerOverrides = Map.copyOf(b.producerOverrides);
@@ -323,6 +327,16 @@ public final class FlowSpec {
     return scaleOut;
   }
 
+  /** Returns what the flow does when a source partition lost records it had not replicated, or was re-created. */
+  public SourceResetPolicy onSourceReset() {
+    return onSourceReset;
+  }
+
+  /** Returns whether the flow writes to the target in transactions, so each record lands there exactly once. */
+  public boolean exactlyOnce() {
+    return exactlyOnce;
+  }
+
   /** Returns a builder holding this specification's values. */
   public Builder toBuilder() {
     Builder b = new Builder();
@@ -358,6 +372,8 @@ public final class FlowSpec {
     b.offsetSyncsLocation = offsetSyncsLocation;
     b.tasks = tasks;
     b.scaleOut = scaleOut;
+    b.exactlyOnce = exactlyOnce;
+    b.onSourceReset = onSourceReset;
     return b;
   }
 
@@ -385,6 +401,12 @@ public final class FlowSpec {
     }
     if (scaleOut) {
       sb.append(", scaleOut=true");
+    }
+    if (exactlyOnce) {
+      sb.append(", exactlyOnce=true");
+    }
+    if (onSourceReset != SourceResetPolicy.CONTINUE) {
+      sb.append(", onSourceReset=").append(onSourceReset);
     }
     if (!consumerOverrides.isEmpty()) {
       sb.append(", consumerOverrides=").append(Checks.masked(consumerOverrides));
@@ -439,6 +461,8 @@ public final class FlowSpec {
     private OffsetSyncsLocation offsetSyncsLocation = OffsetSyncsLocation.TARGET;
     private int tasks = 1;
     private boolean scaleOut;
+    private boolean exactlyOnce;
+    private SourceResetPolicy onSourceReset = SourceResetPolicy.CONTINUE;
 
     private Builder() {}
 
@@ -904,6 +928,47 @@ public final class FlowSpec {
      */
     public Builder scaleOut(boolean scaleOut) {
       this.scaleOut = scaleOut;
+      return this;
+    }
+
+    /**
+     * Sets exactly-once mode. Each copy thread writes to the target in transactions: the records copied since
+     * the last commit, their positions and their offset mapping commit together every
+     * {@linkplain #commitInterval commit interval} (at least 100 ms in this mode), or not at all. A process
+     * that dies mid-transaction leaves it aborted, and the next owner resumes from the last committed position,
+     * so a {@code read_committed} consumer on the target sees every source record once. A second writer of the
+     * same partitions (a zombie instance) is fenced: by its transactional id, and, with {@link #scaleOut}, by
+     * the instances' group generation.
+     *
+     * <p>Needs brokers with transactions (Kafka 2.5 or later; a transaction state log replication factor the
+     * cluster can meet), and Write on transactional ids {@code mirror-<name>-<source>-><target>-} (prefixed) for
+     * Mirror's principal. Consumers on the target must read with {@code isolation.level=read_committed} to see
+     * only committed records; they see records one commit interval later than in the default mode. Each commit
+     * writes a transaction marker into every remote partition it touched, so target offsets skip one offset
+     * per commit; offset translation follows those gaps exactly for the most recent
+     * 1,000 commits of each partition, and for
+     * older offsets translates conservatively (a consumer may re-read a few records, never skip one).
+     * Default: false (at-least-once: after a crash, records copied since the last stored position are copied
+     * again).
+     *
+     * @param exactlyOnce true for transactional writes
+     * @return this builder
+     */
+    public Builder exactlyOnce(boolean exactlyOnce) {
+      this.exactlyOnce = exactlyOnce;
+      return this;
+    }
+
+    /**
+     * Sets what the flow does when a source partition lost records before they were replicated (retention,
+     * delete-records), was truncated below the replicated position, or its topic was deleted and created again.
+     * Each case is reported either way. Default: {@link SourceResetPolicy#CONTINUE}.
+     *
+     * @param policy the policy
+     * @return this builder
+     */
+    public Builder onSourceReset(SourceResetPolicy policy) {
+      this.onSourceReset = Objects.requireNonNull(policy, "policy");
       return this;
     }
 

@@ -86,6 +86,9 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>{@code tasks.max}</td><td>{@link FlowSpec#tasks()}: how many threads copy the flow's partitions
  *       (default 1, as in MM2). A value above {@value FlowSpec#MAX_TASKS} is capped at
  *       {@value FlowSpec#MAX_TASKS} with a warning; a value below 1 or not a whole number is a problem.</td></tr>
+ *   <tr><td>{@code exactly.once.source.support}</td><td>{@link FlowSpec#exactlyOnce()}: {@code enabled} turns
+ *       on exactly-once mode; {@code preparing} and {@code disabled} leave it off (default off).
+ *       {@code exactly.once.support} (a connector's request) is not needed and warned about.</td></tr>
  *   <tr><td>{@code refresh.topics.enabled}, {@code refresh.topics.interval.seconds}</td><td>
  *       {@link FlowSpec#refreshTopics()}, {@link FlowSpec#topicRefreshInterval()} (must be &gt; 0). When absent,
  *       Mirror's default interval of 5 seconds applies, not MM2's 600.</td></tr>
@@ -145,7 +148,7 @@ import org.slf4j.LoggerFactory;
  *       allow is a problem too. References to providers a cluster declares itself
  *       ({@code <A>.config.providers}) are left to that cluster's clients.</td></tr>
  *   <tr><td>{@code refresh.groups.enabled}, {@code offset.lag.max}, other {@code replication.policy.*}, filter
- *       classes, {@code exactly.once.*}, ...</td><td>Warning: not supported yet, ignored.</td></tr>
+ *       classes, ...</td><td>Warning: not supported yet, ignored.</td></tr>
  *   <tr><td>Connect plumbing: converters, {@code offset/config/status.storage.*}, {@code group.id}, REST and
  *       worker keys, ...</td><td>Warning: not needed, ignored.</td></tr>
  *   <tr><td>{@code topics.blacklist}, {@code groups.blacklist}, {@code config.properties.blacklist}</td><td>
@@ -165,8 +168,7 @@ import org.slf4j.LoggerFactory;
  * (secrets are shown as {@code [hidden]}) and says what to write instead. Warnings are also logged once, at WARN,
  * when the configuration is parsed.
  *
- * <p>Features MM2 has that Mirror does not have yet (custom filters, exactly-once delivery) are off, whatever
- * their MM2 defaults.
+ * <p>Features MM2 has that Mirror does not have yet (custom filters) are off, whatever their MM2 defaults.
  *
  * <p>Instances are immutable and thread-safe.
  *

@@ -53,13 +53,18 @@ class FailoverIT {
   }
 
   private static Mirror mirror(String name, String topicRegex) {
+    return mirror(name, topicRegex, false);
+  }
+
+  private static Mirror mirror(String name, String topicRegex, boolean exactlyOnce) {
     return Mirror.builder()
         .name(name)
         .cluster("primary", primary.clientProperties())
         .cluster("backup", backup.clientProperties())
         .operationTimeout(Duration.ofSeconds(10))
         .flow(f -> f.from("primary").to("backup").topics(topicRegex)
-            .checkpointInterval(Duration.ofMillis(300)).commitInterval(Duration.ofMillis(200)))
+            .checkpointInterval(Duration.ofMillis(300)).commitInterval(Duration.ofMillis(200))
+            .exactlyOnce(exactlyOnce))
         .build();
   }
 
@@ -200,6 +205,37 @@ class FailoverIT {
           new TopicPartition(topic, 1), 0L);
       commit(aborted, inAborted);
       assertExactFailover(topic, aborted, inAborted);
+    }
+  }
+
+  @Test
+  void exactlyOnce_commitMarkersOnTheTarget_translateExactly_beforeAndAfterRestart() throws Exception {
+    String topic = uniqueName("eos");
+    String name = uniqueName("fo");
+    createTopic(primary, topic, 3);
+    String group = uniqueName("eos-group");
+    try (Mirror mirror = mirror(name, topic, true).start()) {
+      // Produced in rounds while the flow runs, so the target holds many transactions, each ended by a marker.
+      for (int round = 0; round < 12; round++) {
+        produce(primary, topic, batch(topic, 3, round * 300, 300));
+        Thread.sleep(150); // longer than a transaction (at least 100 ms): the next round lands in another one
+      }
+      Await.until(Duration.ofSeconds(60), () -> assertThat(readAll(backup, "primary." + topic,
+          Duration.ofSeconds(10))).hasSize(3_600));
+      long offsets = KafkaTestData.endOffsets(backup, "primary." + topic).values().stream()
+          .mapToLong(Long::longValue).sum();
+      assertThat(offsets).as("transaction markers take target offsets").isGreaterThan(3_600);
+      Map<TopicPartition, Long> committed = Map.of(new TopicPartition(topic, 0), 333L,
+          new TopicPartition(topic, 1), 1_001L, new TopicPartition(topic, 2), 7L);
+      commit(group, committed);
+      assertExactFailover(topic, group, committed);
+    }
+    produce(primary, topic, batch(topic, 3, 3_600, 900));
+    try (Mirror mirror = mirror(name, topic, true).start()) {
+      Map<TopicPartition, Long> later = Map.of(new TopicPartition(topic, 0), 1_250L,
+          new TopicPartition(topic, 1), 99L, new TopicPartition(topic, 2), 1_499L);
+      commit(group, later);
+      assertExactFailover(topic, group, later);
     }
   }
 

@@ -41,6 +41,10 @@ class FaultsIT {
   }
 
   private static Mirror mirror(String name, String topic) {
+    return mirror(name, topic, SourceResetPolicy.CONTINUE);
+  }
+
+  private static Mirror mirror(String name, String topic, SourceResetPolicy onSourceReset) {
     return Mirror.builder()
         .name(name)
         .cluster("primary", primary.clientProperties())
@@ -48,7 +52,8 @@ class FaultsIT {
         .operationTimeout(Duration.ofSeconds(10))
         .retryBackoff(Duration.ofMillis(200), Duration.ofSeconds(2))
         .flow(f -> f.from("primary").to("backup").topicNames(topic).replicateHeartbeats(false).emitHeartbeats(false)
-            .commitInterval(Duration.ofMillis(200)).topicRefreshInterval(Duration.ofMillis(500)))
+            .commitInterval(Duration.ofMillis(200)).topicRefreshInterval(Duration.ofMillis(500))
+            .onSourceReset(onSourceReset))
         .build();
   }
 
@@ -93,6 +98,32 @@ class FaultsIT {
   }
 
   @Test
+  void remoteTopicDeleted_whileMirrorWasDown_isDetectedAtStartAndCopiedAgain() throws Exception {
+    String topic = uniqueName("remote-deleted-down");
+    String remote = "primary." + topic;
+    String name = uniqueName("f");
+    createTopic(primary, topic, 1);
+    produce(primary, topic, batch(topic, 0, 3_000));
+    try (Mirror mirror = mirror(name, topic).start()) {
+      Await.until(Duration.ofSeconds(30), () -> assertThat(values(backup, remote)).hasSize(3_000));
+    }
+    try (Admin admin = Admin.create(backup.clientProperties())) {
+      admin.deleteTopics(List.of(remote)).all().get(30, TimeUnit.SECONDS);
+    }
+    Await.until(Duration.ofSeconds(30), () -> assertThat(KafkaTestData.topics(backup)).doesNotContain(remote));
+    createTopic(backup, remote, 1); // as a careless operator might, so the topic is there but empty
+    produce(primary, topic, batch(topic, 3_000, 1_000));
+    try (Mirror mirror = mirror(name, topic).start()) {
+      Await.until(Duration.ofSeconds(60), () -> {
+        assertThat(mirror.status().flow("primary->backup").orElseThrow().lastError())
+            .contains("remote topic '" + remote + "' partition 0").contains("while the flow was not running");
+        assertThat(new LinkedHashSet<>(values(backup, remote))).hasSize(4_000);
+      });
+    }
+    assertThat(values(backup, remote)).endsWith(values(primary, topic).toArray(new String[0]));
+  }
+
+  @Test
   void sourceBrokerRestart_midFlow_losesNothing() throws Exception {
     String topic = uniqueName("src-restart");
     createTopic(primary, topic, 1);
@@ -128,6 +159,65 @@ class FaultsIT {
         assertThat(mirror.status().flow("primary->backup").orElseThrow().lastError())
             .contains("90 records were deleted on the source before they were replicated");
       });
+    }
+  }
+
+  @Test
+  void sourceTruncatedBelowPosition_withStopPolicy_failsTheFlowNamingThePartition_thenContinuesWhenAllowed()
+      throws Exception {
+    String topic = uniqueName("truncated-stop");
+    String name = uniqueName("f");
+    createTopic(primary, topic, 1);
+    produce(primary, topic, batch(topic, 0, 100));
+    try (Mirror mirror = mirror(name, topic, SourceResetPolicy.STOP).start()) {
+      Await.until(Duration.ofSeconds(30), () -> assertThat(values(backup, "primary." + topic)).hasSize(100));
+    }
+    produce(primary, topic, batch(topic, 100, 100));
+    try (Admin admin = Admin.create(primary.clientProperties())) {
+      admin.deleteRecords(Map.of(new TopicPartition(topic, 0), RecordsToDelete.beforeOffset(190))).all()
+          .get(20, TimeUnit.SECONDS);
+    }
+    try (Mirror mirror = mirror(name, topic, SourceResetPolicy.STOP).start()) {
+      Await.until(Duration.ofSeconds(30), () -> {
+        FlowStatus status = mirror.status().flow("primary->backup").orElseThrow();
+        assertThat(status.state()).isEqualTo(State.FAILED);
+        assertThat(status.lastError()).contains("source partition " + topic + "-0")
+            .contains("90 records were deleted on the source before they were replicated")
+            .contains("onSourceReset = STOP");
+      });
+      assertThat(values(backup, "primary." + topic)).as("nothing copied past the loss").hasSize(100);
+    }
+    // The operator accepts the loss: the flow goes on from the first record left, and says what was lost.
+    try (Mirror mirror = mirror(name, topic, SourceResetPolicy.CONTINUE).start()) {
+      Await.until(Duration.ofSeconds(30), () -> {
+        assertThat(values(backup, "primary." + topic)).hasSize(110).endsWith("v198", "v199");
+        assertThat(mirror.status().flow("primary->backup").orElseThrow().lastError())
+            .contains("90 records were deleted on the source before they were replicated");
+      });
+    }
+  }
+
+  @Test
+  void sourceTopicRecreated_withStopPolicy_failsTheFlowNamingTheTopic() throws Exception {
+    String topic = uniqueName("recreated-stop");
+    createTopic(primary, topic, 1);
+    produce(primary, topic, batch(topic, 0, 50));
+    try (Mirror mirror = mirror(uniqueName("f"), topic, SourceResetPolicy.STOP).start();
+         Admin admin = Admin.create(primary.clientProperties())) {
+      Await.until(Duration.ofSeconds(30), () -> assertThat(values(backup, "primary." + topic)).hasSize(50));
+      admin.deleteTopics(List.of(topic)).all().get(20, TimeUnit.SECONDS);
+      Await.until(Duration.ofSeconds(30), () -> assertThat(KafkaTestData.topics(primary)).doesNotContain(topic));
+      Await.until(Duration.ofSeconds(30), () -> assertThat(
+          mirror.status().flow("primary->backup").orElseThrow().partitions()).isZero());
+      createTopic(primary, topic, 1);
+      produce(primary, topic, batch(topic, 1_000, 5));
+      Await.until(Duration.ofSeconds(60), () -> {
+        FlowStatus status = mirror.status().flow("primary->backup").orElseThrow();
+        assertThat(status.state()).isEqualTo(State.FAILED);
+        assertThat(status.lastError()).contains("source topic '" + topic + "' was deleted and created again")
+            .contains("onSourceReset = STOP");
+      });
+      assertThat(values(backup, "primary." + topic)).as("nothing of the new topic copied").hasSize(50);
     }
   }
 

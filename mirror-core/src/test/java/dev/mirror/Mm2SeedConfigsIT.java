@@ -164,20 +164,17 @@ class Mm2SeedConfigsIT {
 
     assertThat(mm2.problems()).isEmpty();
     assertWarnings(file, mm2.warnings(), Map.of(
-        "refresh.groups.enabled", "not supported yet",
-        "exactly.once.source.support", "not supported yet"));
+        "refresh.groups.enabled", "not supported yet"));
 
     // The flow finds topics and groups when it starts (refresh.*.interval.seconds is 600), so create them first.
     String topic = uniqueName("aiven");
     String group = uniqueName("aiven-group");
     prepare(aivenSource, topic, group);
-    // The remote topic too, as an operator may: a remote topic the flow creates itself is copied only once the
-    // target's metadata shows it, which on a busy machine can be the next refresh, 600 s later with this seed.
-    createTopic(target, "kafka-source." + topic, 2);
     try (Mirror mirror = mm2.toBuilder().build()) {
       FlowSpec flow = mirror.flows().get(0);
       assertThat(flow.id()).isEqualTo("kafka-source->kafka-target");
       assertThat(flow.tasks()).isEqualTo(4);
+      assertThat(flow.exactlyOnce()).as("exactly_once_delivery_enabled").isTrue();
       assertThat(flow.offsetSyncsLocation()).isEqualTo(OffsetSyncsLocation.SOURCE);
       assertThat(flow.syncGroupOffsetsInterval()).isEqualTo(Duration.ofSeconds(1));
       assertThat(flow.topicRefreshInterval()).isEqualTo(Duration.ofSeconds(600));

@@ -39,6 +39,10 @@ class ResumeIT {
   }
 
   private static Mirror build(String name, String topic, StartPosition start) {
+    return build(name, topic, start, false);
+  }
+
+  private static Mirror build(String name, String topic, StartPosition start, boolean exactlyOnce) {
     return Mirror.builder()
         .name(name)
         .cluster("primary", primary.clientProperties())
@@ -46,7 +50,7 @@ class ResumeIT {
         .operationTimeout(Duration.ofSeconds(10))
         .retryBackoff(Duration.ofMillis(200), Duration.ofSeconds(2))
         .flow(f -> f.from("primary").to("backup").topicNames(topic).startPosition(start)
-            .commitInterval(Duration.ofMillis(200)).replicateHeartbeats(false))
+            .commitInterval(Duration.ofMillis(200)).replicateHeartbeats(false).exactlyOnce(exactlyOnce))
         .build();
   }
 
@@ -105,6 +109,29 @@ class ResumeIT {
     Map<Integer, List<String>> distinct = new TreeMap<>();
     target.forEach((p, values) -> distinct.put(p, new ArrayList<>(new LinkedHashSet<>(values))));
     assertThat(distinct).isEqualTo(source);
+  }
+
+  @Test
+  void exactlyOnce_targetBrokerRestart_midFlow_readCommittedSeesEveryRecordOnce() throws Exception {
+    String topic = uniqueName("restart-eos");
+    String remote = "primary." + topic;
+    createTopic(primary, topic, 4);
+    try (Mirror mirror = build(uniqueName("m"), topic, StartPosition.EARLIEST, true).start()) {
+      assertThat(mirror.awaitRunning(Duration.ofSeconds(30))).isTrue();
+      produce(primary, topic, batch(topic, 4, 0, 10_000));
+      Await.until(Duration.ofSeconds(60), () -> assertThat(
+          mirror.status().flow("primary->backup").orElseThrow().recordsReplicated()).isGreaterThan(0));
+      backup.stopBroker(); // the transaction coordinator goes with it
+      produce(primary, topic, batch(topic, 4, 10_000, 10_000));
+      Thread.sleep(2_000); // the flow keeps polling and sending while the target is down
+      backup.startBroker();
+      produce(primary, topic, batch(topic, 4, 20_000, 10_000));
+      Await.until(Duration.ofSeconds(120), () -> assertThat(readAll(backup, remote, Duration.ofSeconds(20)))
+          .hasSizeGreaterThanOrEqualTo(30_000));
+    }
+    Map<Integer, List<String>> source = KafkaTestData.valuesByPartition(readAll(primary, topic, Duration.ofSeconds(60)));
+    Map<Integer, List<String>> target = KafkaTestData.valuesByPartition(readAll(backup, remote, Duration.ofSeconds(60)));
+    assertThat(target).as("every record exactly once for a read_committed reader").isEqualTo(source);
   }
 
   @Test

@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * A host application running one flow in its default configuration, in its own JVM, for {@link SigkillIT}.
- * Arguments: source bootstrap servers, target bootstrap servers, Mirror name, topic.
+ * Arguments: source bootstrap servers, target bootstrap servers, Mirror name, topic, and optionally
+ * {@code exactly-once}.
  */
 public final class KilledInstance {
   private KilledInstance() {}
@@ -16,7 +17,8 @@ public final class KilledInstance {
         .name(args[2])
         .cluster("primary", Map.of("bootstrap.servers", args[0]))
         .cluster("backup", Map.of("bootstrap.servers", args[1]))
-        .flow(f -> f.from("primary").to("backup").topicNames(args[3]))
+        .flow(f -> f.from("primary").to("backup").topicNames(args[3])
+            .exactlyOnce(args.length > 4 && args[4].equals("exactly-once")))
         .build()
         .start();
     System.out.println("started");

@@ -38,7 +38,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Three instances, each in its own JVM, run the same flow with {@code scaleOut(true)}: Kafka's group
  * membership on the target splits the shards among them, a stopped instance hands its shards over with
- * nothing copied twice, and a killed one's shards move to the others within 30 s with nothing lost.
+ * nothing copied twice, and a killed one's shards move to the others within 30 s with nothing lost. In
+ * exactly-once mode a frozen instance (a zombie that wakes up after the others took its shards) is fenced, and
+ * a killed one is taken over, with every record on the target exactly once for a {@code read_committed} reader.
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class ScaleOutIT {
@@ -66,9 +68,10 @@ class ScaleOutIT {
     }
   }
 
-  private ChildJvm instance(String name, String mirror, String topic) throws Exception {
-    ChildJvm child = ChildJvm.start(dir, name, Map.of(), ScaleOutInstance.class, primary.bootstrapServers(),
-        backup.bootstrapServers(), mirror, topic);
+  private ChildJvm instance(String name, String mirror, String topic, String... more) throws Exception {
+    List<String> args = new ArrayList<>(List.of(primary.bootstrapServers(), backup.bootstrapServers(), mirror, topic));
+    args.addAll(List.of(more));
+    ChildJvm child = ChildJvm.start(dir, name, Map.of(), ScaleOutInstance.class, args.toArray(new String[0]));
     children.add(child);
     return child;
   }
@@ -168,6 +171,65 @@ class ScaleOutIT {
     System.out.printf("scale-out: shards taken over %d ms after SIGKILL; %d records copied twice%n",
         takeoverMillis, duplicates);
     assertThat(takeoverMillis).as("time until the killed instance's shards were owned again").isLessThan(30_000);
+    assertThat(first.process().isAlive()).as(first.describe()).isTrue();
+  }
+
+  @Test
+  void exactlyOnce_frozenZombieIsFenced_killedInstanceTakenOver_everyRecordOnce() throws Exception {
+    String topic = uniqueName("scale-eos");
+    String mirror = uniqueName("m");
+    String group = "__mirror." + mirror + ".primary->backup";
+    String remote = "primary." + topic;
+    createTopic(primary, topic, PARTITIONS);
+    produceRange(topic, 0, 6_000);
+    ChildJvm first = instance("eos-first", mirror, topic, "exactly-once");
+    ChildJvm second = instance("eos-second", mirror, topic, "exactly-once");
+    Await.until(Duration.ofSeconds(90), () -> assertSplit(shardsByMember(group), 2));
+
+    // Records keep coming while one instance is frozen, wakes up as a zombie, and is killed.
+    int total = 6_000 + 40 * 1_000;
+    Thread producer = new Thread(() -> {
+      for (int i = 0; i < 40; i++) {
+        produceRange(topic, 6_000 + i * 1_000, 1_000);
+        try {
+          Thread.sleep(250);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }, "steady-producer");
+    producer.start();
+    Await.until(Duration.ofSeconds(30), () -> assertThat(second.stdout()).as(second.describe())
+        .containsPattern("replicated=[1-9]"));
+
+    // Frozen longer than the group's session timeout: its shards move to the first instance, while its open
+    // transaction and its copy threads are stuck mid-way. When it runs again, nothing it had in flight may land.
+    second.freeze();
+    long frozen = System.nanoTime();
+    Await.until(Duration.ofSeconds(60), () -> assertSplit(shardsByMember(group), 1));
+    long takeoverMillis = (System.nanoTime() - frozen) / 1_000_000;
+    second.unfreeze();
+    // The zombie runs: its commits are refused, it gives its shards up, and it joins the group again.
+    Await.until(Duration.ofSeconds(90), () -> assertSplit(shardsByMember(group), 2));
+    assertThat(second.stderr()).as("the zombie noticed it had lost its shards").contains("lost shards");
+    second.kill();
+    long killed = System.nanoTime();
+    Await.until(Duration.ofSeconds(60), () -> assertSplit(shardsByMember(group), 1));
+    long killTakeoverMillis = (System.nanoTime() - killed) / 1_000_000;
+
+    producer.join(60_000);
+    Await.until(Duration.ofSeconds(90), () -> assertThat(readAll(backup, remote, Duration.ofSeconds(30)))
+        .hasSizeGreaterThanOrEqualTo(total));
+    Thread.sleep(1_000); // a duplicate would arrive within a transaction
+    Map<Integer, List<String>> source = KafkaTestData.valuesByPartition(readAll(primary, topic, Duration.ofSeconds(60)));
+    Map<Integer, List<String>> target = KafkaTestData.valuesByPartition(readAll(backup, remote, Duration.ofSeconds(60)));
+    System.out.printf("scale-out, exactly-once: frozen instance's shards taken over after %d ms, killed instance's"
+        + " after %d ms; %d records read committed of %d%n", takeoverMillis, killTakeoverMillis,
+        target.values().stream().mapToLong(List::size).sum(), total);
+    assertThat(target).as("every record exactly once, in order, for a read_committed reader").isEqualTo(source);
+    assertThat(takeoverMillis).as("time until the frozen instance's shards were owned again").isLessThan(30_000);
+    assertThat(killTakeoverMillis).as("time until the killed instance's shards were owned again").isLessThan(30_000);
     assertThat(first.process().isAlive()).as(first.describe()).isTrue();
   }
 }

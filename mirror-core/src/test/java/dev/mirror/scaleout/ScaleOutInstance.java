@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * One instance of a host application sharing a flow with others, run in its own JVM by {@link ScaleOutIT}.
- * Arguments: source bootstrap servers, target bootstrap servers, Mirror name, topic pattern. It prints its
+ * Arguments: source bootstrap servers, target bootstrap servers, Mirror name, topic pattern, and optionally
+ * {@code exactly-once}. It prints its
  * flow's status every 500 ms and closes the Mirror on SIGTERM.
  */
 public final class ScaleOutInstance {
@@ -22,7 +23,8 @@ public final class ScaleOutInstance {
         .operationTimeout(Duration.ofSeconds(10))
         .retryBackoff(Duration.ofMillis(200), Duration.ofSeconds(2))
         .flow(f -> f.from("primary").to("backup").topics(args[3]).scaleOut(true)
-            .commitInterval(Duration.ofMillis(200)).replicateHeartbeats(false))
+            .commitInterval(Duration.ofMillis(200)).replicateHeartbeats(false)
+            .exactlyOnce(args.length > 4 && args[4].equals("exactly-once")))
         .build()
         .start();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> mirror.close(Duration.ofSeconds(20))));

@@ -85,6 +85,26 @@ public final class ChildJvm implements AutoCloseable {
     process.waitFor(10, TimeUnit.SECONDS);
   }
 
+  /**
+   * Freezes the child with SIGSTOP (Unix only), as a long garbage-collection pause or a hung host would: it keeps
+   * its connections but answers nothing until {@link #unfreeze}.
+   */
+  public void freeze() throws IOException, InterruptedException {
+    signal("STOP");
+  }
+
+  /** Lets a {@linkplain #freeze frozen} child run again (SIGCONT). */
+  public void unfreeze() throws IOException, InterruptedException {
+    signal("CONT");
+  }
+
+  private void signal(String name) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      throw new IOException("kill -" + name + " " + process.pid() + " failed");
+    }
+  }
+
   /** Returns a description with the child's name, state and output, for assertion messages. */
   public String describe() {
     return name + (process.isAlive() ? " (running)" : " (exit " + process.exitValue() + ")") + "; stdout:\n"

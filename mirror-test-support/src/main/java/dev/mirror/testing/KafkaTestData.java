@@ -343,10 +343,28 @@ public final class KafkaTestData {
    * @throws IllegalStateException if the offsets cannot be read within {@link #DEFAULT_TIMEOUT}
    */
   public static Map<TopicPartition, Long> endOffsets(KafkaCluster cluster, String topic) {
+    return endOffsets(cluster, topic, false);
+  }
+
+  /**
+   * Returns the last stable offset of each partition of a topic: the end as a {@code read_committed} consumer
+   * sees it, before the first record of a transaction still open.
+   *
+   * @param cluster the cluster
+   * @param topic the topic
+   * @return the last stable offsets, ordered by partition
+   * @throws AssertionError if the topic does not exist
+   * @throws IllegalStateException if the offsets cannot be read within {@link #DEFAULT_TIMEOUT}
+   */
+  public static Map<TopicPartition, Long> stableEndOffsets(KafkaCluster cluster, String topic) {
+    return endOffsets(cluster, topic, true);
+  }
+
+  private static Map<TopicPartition, Long> endOffsets(KafkaCluster cluster, String topic, boolean stable) {
     Objects.requireNonNull(cluster, "cluster");
     Objects.requireNonNull(topic, "topic");
     long deadline = deadline(DEFAULT_TIMEOUT);
-    try (KafkaConsumer<byte[], byte[]> consumer = consumer(cluster, "mirror-test-data-offsets", false)) {
+    try (KafkaConsumer<byte[], byte[]> consumer = consumer(cluster, "mirror-test-data-offsets", stable)) {
       List<TopicPartition> partitions = partitions(consumer, cluster, topic, deadline);
       Map<TopicPartition, Long> ends = new TreeMap<>(Comparator.comparingInt(TopicPartition::partition));
       ends.putAll(consumer.endOffsets(partitions, Duration.ofMillis(remainingMillis(deadline))));

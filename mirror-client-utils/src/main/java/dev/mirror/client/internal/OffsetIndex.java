@@ -62,10 +62,38 @@ public final class OffsetIndex {
     }
   }
 
+  /**
+   * Keeps at most {@code max} (at least 2) segments of a partition: the first one and the newest, dropping the
+   * oldest others. Offsets in a dropped segment then translate with the segment before it, whose target offsets
+   * are lower (segments start where the target skipped offsets), so a consumer may re-read, never skip.
+   * Returns the source starts of the dropped segments.
+   */
+  public synchronized java.util.List<Long> trim(TopicPartition tp, int max) {
+    PartitionMap m = maps.get(tp);
+    if (m == null || m.segments.size() <= Math.max(2, max)) {
+      return java.util.List.of();
+    }
+    int drop = m.segments.size() - Math.max(2, max);
+    java.util.List<Long> dropped = new java.util.ArrayList<>(drop);
+    java.util.Iterator<Long> it = m.segments.keySet().iterator();
+    it.next(); // the first segment stays: offsets before the second translate with it
+    for (int i = 0; i < drop; i++) {
+      dropped.add(it.next());
+      it.remove();
+    }
+    return dropped;
+  }
+
   /** Returns how far replication of a partition got, or -1. */
   public synchronized long replicatedUpTo(TopicPartition tp) {
     PartitionMap m = maps.get(tp);
     return m == null ? -1 : m.replicatedUpTo;
+  }
+
+  /** Returns the target offset after the last copied record of a partition, or -1 when unknown. */
+  public synchronized long targetNext(TopicPartition tp) {
+    PartitionMap m = maps.get(tp);
+    return m == null ? -1 : m.targetNext;
   }
 
   /** Returns the number of segments of a partition. */

@@ -117,6 +117,19 @@ public final class ClientConfigs {
     return c;
   }
 
+  /**
+   * Returns the properties of a copy thread's producer in exactly-once mode: transactional, with a transaction
+   * timeout of 10 s unless the user set one (a process that dies mid-transaction holds back
+   * {@code read_committed} readers of its partitions until the broker aborts it).
+   */
+  public static Map<String, Object> transactionalProducer(ClusterSpec target, FlowSpec flow, String clientId,
+      String transactionalId) {
+    Map<String, Object> c = targetProducer(target, flow, clientId);
+    c.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 10_000);
+    c.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+    return c;
+  }
+
   /** Returns the properties of an admin client of a cluster for a flow. */
   public static Map<String, Object> admin(ClusterSpec cluster, FlowSpec flow, String clientId,
       java.time.Duration operationTimeout) {

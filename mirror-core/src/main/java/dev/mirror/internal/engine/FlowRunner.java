@@ -35,6 +35,8 @@ import org.slf4j.MDC;
 final class FlowRunner {
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
   private static final Duration CLIENT_CLOSE_TIMEOUT = Duration.ofSeconds(5);
+  /** Exactly-once mode commits at most every 100 ms: each commit costs round trips and a marker per partition. */
+  private static final Duration MIN_TRANSACTION = Duration.ofMillis(100);
 
   private final EngineConfig config;
   private final FlowSpec flow;
@@ -44,6 +46,8 @@ final class FlowRunner {
   private final Duration timeout;
   private final Logger log;
   private final String threadName;
+  /** Tells this instance's transactional ids apart from other instances' when they share the flow. */
+  private final String instanceId = java.util.UUID.randomUUID().toString();
   private final AtomicReference<State> state = new AtomicReference<>(State.CREATED);
   private final CountDownLatch stopSignal = new CountDownLatch(1);
   private final FlowStats stats = new FlowStats();
@@ -224,6 +228,13 @@ final class FlowRunner {
             log.debug("error while stopping", e);
             break;
           }
+          SourceResetException reset = sourceReset(e);
+          if (reset != null) {
+            recordError(reset.getMessage());
+            log.error("{}", reset.getMessage());
+            state.set(State.FAILED);
+            break;
+          }
           handleError(e);
         }
         if (stopRequested) {
@@ -257,6 +268,17 @@ final class FlowRunner {
       MDC.remove("mirror.name");
       MDC.remove("mirror.flow");
     }
+  }
+
+  /** Returns the source reset that stops the flow, when {@code e} is or wraps one. */
+  private static @Nullable SourceResetException sourceReset(Throwable e) {
+    Throwable t = e;
+    for (int i = 0; i < 10 && t != null; i++, t = t.getCause()) {
+      if (t instanceof SourceResetException) {
+        return (SourceResetException) t;
+      }
+    }
+    return null;
   }
 
   private void handleError(Exception e) {
@@ -388,6 +410,8 @@ final class FlowRunner {
 
       List<CopyTask> tasks = new ArrayList<>();
       List<Producer<byte[], byte[]>> producers = new ArrayList<>();
+      java.util.concurrent.atomic.AtomicReference<org.apache.kafka.clients.consumer.ConsumerGroupMetadata> generation =
+          new java.util.concurrent.atomic.AtomicReference<>();
       int taskCount = Math.min(flow.tasks(), store.shards());
       String replicatingStep = "replicating from source cluster '" + source.alias() + "' to target cluster '"
           + target.alias() + "'";
@@ -396,14 +420,28 @@ final class FlowRunner {
         String suffix = taskCount == 1 ? "" : "-" + i;
         Consumer<byte[], byte[]> consumer = closer.consumer(
             clients.consumer(ClientConfigs.sourceConsumer(source, flow, prefix + "consumer" + suffix)));
-        Producer<byte[], byte[]> producer = closer.producer(
-            clients.producer(ClientConfigs.targetProducer(target, flow, prefix + "producer" + suffix)));
+        Producer<byte[], byte[]> producer;
+        if (flow.exactlyOnce()) {
+          // Stable per copy thread, so a restarted process fences its predecessor and aborts what it left open;
+          // instances sharing the flow are fenced by the group generation instead.
+          String transactionalId = prefix + "txn-" + (flow.scaleOut() ? instanceId + "-" : "") + i;
+          producer = closer.producer(clients.producer(ClientConfigs.transactionalProducer(target, flow,
+              prefix + "producer" + suffix, transactionalId)));
+          step = "initializing transactions of '" + transactionalId + "' on target cluster '" + target.alias() + "'";
+          producer.initTransactions();
+        } else {
+          producer = closer.producer(
+              clients.producer(ClientConfigs.targetProducer(target, flow, prefix + "producer" + suffix)));
+        }
         producers.add(producer);
         ReplicationWorker worker = new ReplicationWorker(consumer, producer, store, restored,
-            flow.startPosition(), timeout, stats, config.clock(), log,
+            flow, timeout, stats, config.clock(), log,
             policy instanceof dev.mirror.client.IdentityReplicationPolicy
-                ? new Provenance(flow.source(), flow.target()) : null, metrics, this::recordError);
-        tasks.add(new CopyTask(threadName + "-copy" + suffix, worker, consumer, syncs, flow.commitInterval(),
+                ? new Provenance(flow.source(), flow.target()) : null, metrics, this::recordError,
+            flow.exactlyOnce() && flow.scaleOut() ? generation::get : null);
+        Duration commitInterval = flow.exactlyOnce() && flow.commitInterval().compareTo(MIN_TRANSACTION) < 0
+            ? MIN_TRANSACTION : flow.commitInterval();
+        tasks.add(new CopyTask(threadName + "-copy" + suffix, worker, consumer, syncs, commitInterval,
             replicatingStep, storingStep, () -> config.clock().millis(), log));
       }
       if (taskCount > 1) {
@@ -430,7 +468,7 @@ final class FlowRunner {
           String groupId = InternalTopics.membershipGroup(config.name(), flow.id());
           Consumer<byte[], byte[]> mc = closer.consumer(clients.consumer(
               ClientConfigs.membershipConsumer(target, flow, prefix + "membership", groupId)));
-          membership = new ShardMembership(mc, store.topic(), groupId,
+          membership = new ShardMembership(mc, store.topic(), groupId, generation,
               new Handover(tasks, store, reader, restored.index(), syncs), log);
           activeConsumer = mc;
           step = "joining group '" + groupId + "' of the instances sharing the flow on target cluster '"
@@ -480,7 +518,7 @@ final class FlowRunner {
         step = "syncing topics from source cluster '" + source.alias() + "' to target cluster '"
             + target.alias() + "'";
         List<String> problems = new ArrayList<>();
-        mappings = topicSync.sync(sourceAdmin, targetAdmin, problems);
+        mappings = topicSync.sync(sourceAdmin, targetAdmin, index, problems);
         stats.topics = mappings.size();
         List<java.util.concurrent.CompletableFuture<Integer>> assigned = reassign(tasks, store, w -> { });
         for (String recreated : topicSync.recreatedRemoteTopics()) {

@@ -4,6 +4,8 @@ import dev.mirror.client.internal.OffsetIndex;
 import dev.mirror.client.internal.StateCodec;
 
 import dev.mirror.MirrorException;
+import dev.mirror.FlowSpec;
+import dev.mirror.SourceResetPolicy;
 import dev.mirror.StartPosition;
 import java.time.Clock;
 import java.time.Duration;
@@ -52,6 +54,12 @@ final class ReplicationWorker {
 
   private static final long SYNC_INTERVAL_NANOS = 1_000_000_000L;
 
+  /**
+   * Offset segments kept per partition. Exactly-once mode starts one per commit (its marker takes a target
+   * offset); older ones are dropped, keeping translation safe (see {@link OffsetIndex#trim}).
+   */
+  static final int MAX_SEGMENTS = 1000;
+
   /** State of one source partition. Also the callback of records that start nothing and end nothing. */
   static final class PartitionState implements Callback {
     final TopicPartition source;
@@ -71,6 +79,8 @@ final class ReplicationWorker {
     long segmentSource = -1;
     long segmentTarget = -1;
     boolean warnedTargetGap;
+    /** Whether the open transaction holds records of this partition (exactly-once mode). */
+    boolean sentInTransaction;
     long lastSyncNanos = System.nanoTime() - SYNC_INTERVAL_NANOS;
     final Queue<long[]> newSegments = new ConcurrentLinkedQueue<>();
     /** Records behind the source's end as last computed on the flow thread; read by the lag gauge. */
@@ -200,10 +210,22 @@ final class ReplicationWorker {
   private final Map<String, org.apache.kafka.common.Uuid> topicIds = new HashMap<>();
   /** Partitions of re-created topics: they start at their first offset whatever the start position says. */
   private final Set<TopicPartition> fromBeginning = new HashSet<>();
+  /** Exactly-once mode: data, positions and segments are written in transactions. */
+  private final boolean exactlyOnce;
+  private final SourceResetPolicy onSourceReset;
+  /** With scale-out in exactly-once mode: the group generation that fences writers that lost their shards. */
+  private final java.util.function.@Nullable Supplier<org.apache.kafka.clients.consumer.ConsumerGroupMetadata>
+      fencing;
+  private boolean inTransaction;
+  private SyncSink lastSyncs = SyncSink.NONE;
 
   ReplicationWorker(Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer, StateStore store,
-      StateStore.Restored restored, StartPosition startPosition, Duration timeout, FlowStats stats, Clock clock,
-      Logger log, @Nullable Provenance provenance, FlowMetrics metrics, java.util.function.Consumer<String> problems) {
+      StateStore.Restored restored, FlowSpec flow, Duration timeout, FlowStats stats, Clock clock,
+      Logger log, @Nullable Provenance provenance, FlowMetrics metrics, java.util.function.Consumer<String> problems,
+      java.util.function.@Nullable Supplier<org.apache.kafka.clients.consumer.ConsumerGroupMetadata> fencing) {
+    this.exactlyOnce = flow.exactlyOnce();
+    this.onSourceReset = flow.onSourceReset();
+    this.fencing = fencing;
     this.problems = problems;
     this.provenance = provenance;
     this.metrics = metrics;
@@ -212,7 +234,7 @@ final class ReplicationWorker {
     this.store = store;
     this.index = restored.index();
     this.stored = new HashMap<>(restored.positions());
-    this.startPosition = startPosition;
+    this.startPosition = flow.startPosition();
     this.timeout = timeout;
     this.stats = stats;
     this.clock = clock;
@@ -260,6 +282,7 @@ final class ReplicationWorker {
     Map<TopicPartition, Long> start = startPositions(added);
     for (TopicPartition tp : added) {
       PartitionState s = new PartitionState(tp, wanted.get(tp), start.get(tp));
+      s.warnedTargetGap = exactlyOnce; // each commit's marker skips a target offset: expected, not a warning
       s.sensors = metrics.partition(tp, () -> s.lag);
       states.put(tp, s);
     }
@@ -309,6 +332,9 @@ final class ReplicationWorker {
    * owns them now and stores its own.
    */
   void forget(java.util.function.Predicate<TopicPartition> gone) {
+    if (exactlyOnce) {
+      abortToCommitted(); // the open transaction may hold records of partitions another instance owns now
+    }
     List<TopicPartition> dropped = new ArrayList<>();
     for (java.util.Iterator<Map.Entry<TopicPartition, PartitionState>> it = states.entrySet().iterator();
         it.hasNext(); ) {
@@ -339,8 +365,15 @@ final class ReplicationWorker {
         continue;
       }
       String message = "source topic '" + m.sourceTopic() + "' was deleted and created again (topic id " + before
-          + " is now " + m.topicId() + "): the topic re-created is copied from its first offset to '"
-          + m.remoteTopic() + "', after the records copied from the old one";
+          + " is now " + m.topicId() + "): ";
+      if (onSourceReset == SourceResetPolicy.STOP) {
+        topicIds.put(m.sourceTopic(), before); // seen again, and stopped again, until the policy changes
+        throw new SourceResetException(message + "records of the old topic not replicated yet are lost; the flow"
+            + " stops (onSourceReset = STOP): restart it with onSourceReset(CONTINUE) to copy the new topic from"
+            + " its first offset");
+      }
+      message += "the topic re-created is copied from its first offset to '" + m.remoteTopic()
+          + "', after the records copied from the old one";
       log.warn("{}", message);
       problems.accept(message);
       for (TopicPartition tp : added) {
@@ -413,9 +446,13 @@ final class ReplicationWorker {
     for (TopicPartition tp : fresh) {
       long offset = offsets.get(tp);
       result.put(tp, offset);
-      sends.add(producer.send(store.position(tp, offset, -1)));
+      sends.add(send(store.position(tp, offset, -1), null));
     }
-    producer.flush();
+    if (exactlyOnce) {
+      commitPositions(lastSyncs);
+    } else {
+      producer.flush();
+    }
     for (Future<RecordMetadata> f : sends) {
       try {
         f.get();
@@ -474,14 +511,17 @@ final class ReplicationWorker {
             r.value(), provenance != null ? provenance.stamp(r.headers()) : r.headers());
         batchBytes += Math.max(0, r.serializedKeySize()) + Math.max(0, r.serializedValueSize());
         Callback callback = s;
-        if (segmentStart || i == last) {
+        // In exactly-once mode a partition's first record in a transaction follows the last one's marker: its
+        // Ack starts a segment there.
+        if (segmentStart || i == last || (exactlyOnce && i == 0 && !s.sentInTransaction)) {
           callback = new Ack(s, r.offset(), segmentStart, i == last ? next : -1, list.size(), batchBytes,
               r.timestamp(), stats, clock, log);
         }
-        producer.send(out, callback);
+        send(out, callback);
       }
       if (!list.isEmpty()) {
         s.expectedAckNext = next;
+        s.sentInTransaction = true;
       }
       sent += list.size();
     }
@@ -498,14 +538,22 @@ final class ReplicationWorker {
       long position = e.getValue();
       long first = begin.get(tp);
       String message;
+      String stop = "; the flow stops (onSourceReset = STOP): restart it with onSourceReset(CONTINUE) to go on";
       if (position < first) {
         message = "source partition " + tp + " now starts at offset " + first + " but replication had reached "
             + position + ": " + (first - position) + " records were deleted on the source before they were"
-            + " replicated (retention or delete-records); continuing from " + first;
+            + " replicated (retention or delete-records)";
+        if (onSourceReset == SourceResetPolicy.STOP) {
+          throw new SourceResetException(message + stop + " from offset " + first);
+        }
+        message += "; continuing from " + first;
       } else {
         message = "source partition " + tp + " ends at offset " + end.get(tp) + " but replication had reached "
-            + position + ": the source log was truncated or the topic re-created; copying it again from its first"
-            + " offset " + first;
+            + position + ": the source log was truncated or the topic re-created";
+        if (onSourceReset == SourceResetPolicy.STOP) {
+          throw new SourceResetException(message + stop + ", copying it again from its first offset " + first);
+        }
+        message += "; copying it again from its first offset " + first;
         index.truncate(tp, Long.MIN_VALUE);
       }
       log.warn("{}", message);
@@ -520,9 +568,17 @@ final class ReplicationWorker {
 
   /**
    * Stores the offset segments and positions of every partition that advanced since the last store, and
-   * hands the copied offset pairs to {@code syncs}. Does not block.
+   * hands the copied offset pairs to {@code syncs}. Does not block, except in exactly-once mode, where it waits
+   * for the target to acknowledge the transaction's records and commits them with their positions and segments:
+   * the offset mapping and the syncs then cover only committed records.
    */
   void commitPositions(SyncSink syncs) {
+    List<Runnable> stored = new ArrayList<>();
+    if (exactlyOnce) {
+      lastSyncs = syncs;
+      producer.flush(); // every record of the transaction acknowledged: its positions and segments are known
+      checkFailures();
+    }
     List<PartitionState> all = new ArrayList<>(states.values());
     all.addAll(retired);
     for (PartitionState s : all) {
@@ -543,33 +599,120 @@ final class ReplicationWorker {
         long position = consumer.position(s.source);
         s.lag = Math.max(0, position + (fetchLag.isPresent() ? fetchLag.getAsLong() : 0) - s.ackedNext);
       }
+      s.sentInTransaction = false;
       long[] segment;
       while ((segment = s.newSegments.poll()) != null) {
-        index.addSegment(s.source, segment[0], segment[1]);
-        producer.send(store.segment(s.source, segment[0], segment[1]), this::onStateAck);
-        syncs.accept(s.source, segment[0], segment[1]);
+        long sourceStart = segment[0];
+        long targetStart = segment[1];
+        send(store.segment(s.source, sourceStart, targetStart), this::onStateAck);
+        stored.add(() -> {
+          index.addSegment(s.source, sourceStart, targetStart);
+          syncs.accept(s.source, sourceStart, targetStart);
+          for (long dropped : index.trim(s.source, MAX_SEGMENTS)) {
+            send(store.segmentTombstone(s.source, dropped), this::onStateAck);
+          }
+        });
       }
       long acked = s.ackedNext;
       long targetNext = s.targetNext;
       if (acked > s.storedSentNext) {
         s.storedSentNext = acked;
-        index.advance(s.source, acked, targetNext);
-        long now = System.nanoTime();
-        if (s.lastCopiedSource >= 0 && (forceSyncs || now - s.lastSyncNanos >= SYNC_INTERVAL_NANOS)) {
-          // Offset syncs at most once a second per partition (and at every offset run's start, above).
-          s.lastSyncNanos = now;
-          syncs.accept(s.source, s.lastCopiedSource, s.lastCopiedTarget);
-        }
-        producer.send(store.position(s.source, acked, targetNext), (md, ex) -> {
+        long lastSource = s.lastCopiedSource;
+        long lastTarget = s.lastCopiedTarget;
+        stored.add(() -> {
+          index.advance(s.source, acked, targetNext);
+          long now = System.nanoTime();
+          if (lastSource >= 0 && (forceSyncs || now - s.lastSyncNanos >= SYNC_INTERVAL_NANOS)) {
+            // Offset syncs at most once a second per partition (and at every offset run's start, above).
+            s.lastSyncNanos = now;
+            syncs.accept(s.source, lastSource, lastTarget);
+          }
+          if (exactlyOnce) {
+            s.storedNext = acked;
+          }
+        });
+        send(store.position(s.source, acked, targetNext), (md, ex) -> {
           if (ex != null) {
             stateFailure = ex;
-          } else if (acked > s.storedNext) {
+          } else if (!exactlyOnce && acked > s.storedNext) {
             s.storedNext = acked;
           }
         });
       }
     }
+    if (exactlyOnce && inTransaction && !commitTransaction(all)) {
+      return; // aborted: the partitions copy again from their committed positions
+    }
+    stored.forEach(Runnable::run);
     retired.removeIf(s -> s.storedNext >= s.ackedNext);
+  }
+
+  /** Sends on the copy producer, first opening a transaction in exactly-once mode. */
+  private Future<RecordMetadata> send(ProducerRecord<byte[], byte[]> record, @Nullable Callback callback) {
+    if (exactlyOnce && !inTransaction) {
+      producer.beginTransaction();
+      inTransaction = true;
+    }
+    return producer.send(record, callback);
+  }
+
+  /**
+   * Commits the open transaction; with scale-out it carries an offset commit of the instances' group for the
+   * shards written, so a writer whose shards moved to another instance is fenced. Returns false when the group
+   * refused the commit (a rebalance moved on): the transaction is aborted and the partitions rewound.
+   */
+  private boolean commitTransaction(List<PartitionState> written) {
+    try {
+      if (fencing != null) {
+        Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> shards = new HashMap<>();
+        for (PartitionState s : written) {
+          shards.put(new TopicPartition(store.topic(), store.shard(s.source)),
+              new org.apache.kafka.clients.consumer.OffsetAndMetadata(0));
+        }
+        producer.sendOffsetsToTransaction(shards, fencing.get());
+      }
+      producer.commitTransaction();
+      inTransaction = false;
+      return true;
+    } catch (org.apache.kafka.common.KafkaException e) {
+      if (!(e instanceof org.apache.kafka.clients.consumer.CommitFailedException)
+          && !(e.getCause() instanceof org.apache.kafka.clients.consumer.CommitFailedException)) {
+        throw e;
+      }
+      log.info("transaction not committed, the instances' group moved on ({}); copying again from the committed"
+          + " positions", e.getMessage());
+      abortToCommitted();
+      return false;
+    }
+  }
+
+  /**
+   * Exactly-once mode: aborts the open transaction and moves every partition back to its committed position, so
+   * what the transaction held is copied again.
+   */
+  private void abortToCommitted() {
+    if (!inTransaction) {
+      return;
+    }
+    producer.flush(); // no callback of the aborted records runs after the rewind
+    producer.abortTransaction();
+    inTransaction = false;
+    // Sends of the aborted transaction may have failed with its error; what they held is copied again.
+    stateFailure = null;
+    for (PartitionState s : states.values()) {
+      s.failure = null;
+      s.newSegments.clear();
+      s.sentInTransaction = false;
+      long committed = s.storedNext;
+      s.reset(committed);
+      s.storedNext = committed;
+      s.storedSentNext = committed;
+      consumer.seek(s.source, committed);
+    }
+    for (PartitionState s : retired) {
+      stored.put(s.source, s.storedNext); // given up before the abort: resumes at its committed position
+    }
+    retired.clear();
   }
 
   private static void closeSensors(PartitionState s) {
@@ -640,7 +783,7 @@ final class ReplicationWorker {
       java.util.OptionalLong lag = consumer.currentLag(s.source);
       long sourceEnd = lag.isPresent() ? consumer.position(s.source) + lag.getAsLong() : -1;
       StateCodec.Progress progress = new StateCodec.Progress(s.ackedNext, sourceEnd, nowMillis);
-      producer.send(store.progress(s.source, progress), this::onStateAck);
+      send(store.progress(s.source, progress), this::onStateAck);
     }
   }
 

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
@@ -34,11 +35,14 @@ final class ShardMembership implements ConsumerRebalanceListener {
   private final String topic;
   private final String groupId;
   private final Listener listener;
+  private final java.util.concurrent.atomic.AtomicReference<ConsumerGroupMetadata> generation;
   private final Logger log;
   private boolean assignedOnce;
   private volatile boolean closing;
 
-  ShardMembership(Consumer<byte[], byte[]> consumer, String topic, String groupId, Listener listener, Logger log) {
+  ShardMembership(Consumer<byte[], byte[]> consumer, String topic, String groupId,
+      java.util.concurrent.atomic.AtomicReference<ConsumerGroupMetadata> generation, Listener listener, Logger log) {
+    this.generation = generation;
     this.consumer = consumer;
     this.topic = topic;
     this.groupId = groupId;
@@ -56,6 +60,7 @@ final class ShardMembership implements ConsumerRebalanceListener {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!assignedOnce && System.nanoTime() < deadline) {
       consumer.poll(Duration.ofMillis(100));
+      generation.set(consumer.groupMetadata());
     }
     if (!assignedOnce) {
       log.warn("no shards assigned by group '{}' within {} ms; the flow copies nothing until the group assigns"
@@ -66,6 +71,7 @@ final class ShardMembership implements ConsumerRebalanceListener {
   /** Keeps the membership alive and applies ownership changes; waits up to {@code timeout} for them. */
   void poll(Duration timeout) {
     consumer.poll(timeout);
+    generation.set(consumer.groupMetadata());
   }
 
   /** From now on, ownership changes are ignored: the flow is stopping and its copy threads have ended. */
@@ -75,6 +81,7 @@ final class ShardMembership implements ConsumerRebalanceListener {
 
   @Override
   public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+    generation.set(consumer.groupMetadata());
     if (!partitions.isEmpty() && !closing) {
       listener.revoked(shards(partitions), false);
     }
@@ -90,11 +97,19 @@ final class ShardMembership implements ConsumerRebalanceListener {
   @Override
   public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
     assignedOnce = true;
+    generation.set(consumer.groupMetadata());
     consumer.pause(consumer.assignment());
     if (!partitions.isEmpty() && !closing) {
+      // Exactly-once writers commit a group offset of their shards in each transaction. Reading the offsets
+      // (stable only: this consumer reads committed) waits for a transaction the previous owner left open, so
+      // its positions are final before this instance restores them; a later commit of that owner is refused.
+      consumer.committed(new java.util.HashSet<>(partitions), STABLE_OFFSETS_TIMEOUT);
       listener.assigned(shards(partitions));
     }
   }
+
+  /** Longer than the exactly-once producers' transaction timeout (10 s by default). */
+  private static final Duration STABLE_OFFSETS_TIMEOUT = Duration.ofSeconds(60);
 
   private static Set<Integer> shards(Collection<TopicPartition> partitions) {
     Set<Integer> shards = new TreeSet<>();

@@ -177,6 +177,11 @@ final class StateStore {
         StateCodec.progressValue(progress));
   }
 
+  /** Returns the record deleting the stored segment of {@code source} that starts at {@code sourceStart}. */
+  ProducerRecord<byte[], byte[]> segmentTombstone(TopicPartition source, long sourceStart) {
+    return new ProducerRecord<>(topic, shard(source), StateCodec.segmentKey(source, sourceStart), null);
+  }
+
   /** Returns the record storing that source offset {@code sourceStart} was written at {@code targetStart}. */
   ProducerRecord<byte[], byte[]> segment(TopicPartition source, long sourceStart, long targetStart) {
     return new ProducerRecord<>(topic, shard(source), StateCodec.segmentKey(source, sourceStart),

@@ -71,7 +71,8 @@ final class TopicSync {
    * Runs one round. Problems with single topics (not authorized to create, too few partitions) are logged and
    * returned in {@code problems}; the topic is then left out or limited. Errors reaching a cluster are thrown.
    */
-  Map<String, Mapping> sync(Admin source, Admin target, List<String> problems) throws InterruptedException {
+  Map<String, Mapping> sync(Admin source, Admin target, dev.mirror.client.internal.OffsetIndex index,
+      List<String> problems) throws InterruptedException {
     recreatedRemote.clear();
     Set<String> sourceTopics = get(source.listTopics().names(), "listing topics of source cluster '"
         + flow.source() + "'");
@@ -130,9 +131,57 @@ final class TopicSync {
         recreatedRemote.add(e.getKey());
       }
     }
+    checkRemoteEnds(target, index, result, problems);
     logChanges(result);
     last = result;
     return result;
+  }
+
+  /** Source partitions whose remote partition's end was compared with what the flow had copied into it. */
+  private final Set<org.apache.kafka.common.TopicPartition> endsChecked = new HashSet<>();
+
+  /**
+   * Finds remote topics that lost records Mirror had copied while no flow watched them (deleted and created
+   * again, or truncated, while the process was down): a remote partition that ends before the target offset
+   * its stored position says was reached. Each is checked once, when its position is known; its source topic
+   * is then copied again from its first offset, as for a deletion seen while running.
+   */
+  private void checkRemoteEnds(Admin target, dev.mirror.client.internal.OffsetIndex index,
+      Map<String, Mapping> mappings, List<String> problems) throws InterruptedException {
+    Map<org.apache.kafka.common.TopicPartition, Long> copiedUpTo = new HashMap<>();
+    Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> specs = new HashMap<>();
+    for (Mapping m : mappings.values()) {
+      for (int p = 0; p < m.partitions(); p++) {
+        org.apache.kafka.common.TopicPartition tp = new org.apache.kafka.common.TopicPartition(m.sourceTopic(), p);
+        long next = endsChecked.contains(tp) ? -1 : index.targetNext(tp);
+        if (next > 0) {
+          copiedUpTo.put(tp, next);
+          specs.put(new org.apache.kafka.common.TopicPartition(m.remoteTopic(), p),
+              org.apache.kafka.clients.admin.OffsetSpec.latest());
+        }
+      }
+    }
+    if (specs.isEmpty()) {
+      return;
+    }
+    Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo>
+        ends = get(target.listOffsets(specs).all(), "reading the end offsets of remote topics on target cluster '"
+        + flow.target() + "'");
+    for (Map.Entry<org.apache.kafka.common.TopicPartition, Long> e : copiedUpTo.entrySet()) {
+      endsChecked.add(e.getKey());
+      Mapping m = mappings.get(e.getKey().topic());
+      var end = ends.get(new org.apache.kafka.common.TopicPartition(m.remoteTopic(), e.getKey().partition()));
+      if (end == null || end.offset() >= e.getValue() || recreatedRemote.contains(m.sourceTopic())) {
+        continue;
+      }
+      String message = "remote topic '" + m.remoteTopic() + "' partition " + e.getKey().partition() + " on target"
+          + " cluster '" + flow.target() + "' ends at offset " + end.offset() + " but Mirror had copied records up"
+          + " to offset " + e.getValue() + " into it: it was deleted and created again, or truncated, while the"
+          + " flow was not running; source topic '" + m.sourceTopic() + "' is copied again from its first offset";
+      log.warn("{}", message);
+      problems.add(message);
+      recreatedRemote.add(m.sourceTopic());
+    }
   }
 
   private void create(Admin source, Admin target, List<String> missing, Map<String, TopicDescription> sourceDesc,

@@ -70,8 +70,7 @@ final class Mm2Keys {
     unsupported("forwarding.admin.class", "Mirror creates its admin clients itself");
     unsupported("consumer.poll.timeout.ms", "Mirror chooses its poll timeout itself");
     unsupported("metric.names.formats", "Mirror's metric names are fixed");
-    unsupported("exactly.once.support", "Mirror delivers at least once");
-    unsupported("exactly.once.source.support", "Mirror delivers at least once");
+    notNeeded("exactly.once.support", "Mirror's exactly-once mode follows exactly.once.source.support");
     unsupportedPrefix("replication.policy.", "Mirror reads only replication.policy.class, "
         + "replication.policy.separator and replication.policy.internal.topic.separator.enabled");
 

@@ -87,6 +87,7 @@ public final class Mm2Parser {
   static final String CLIENT_ID = "client.id";
   static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
   static final String TASKS_MAX = "tasks.max";
+  static final String EXACTLY_ONCE_SOURCE_SUPPORT = "exactly.once.source.support";
   static final String CHECKPOINTS_TOPIC_REPLICATION_FACTOR = "checkpoints.topic.replication.factor";
   static final String HEARTBEATS_TOPIC_REPLICATION_FACTOR = "heartbeats.topic.replication.factor";
   static final String OFFSET_SYNCS_TOPIC_REPLICATION_FACTOR = "offset-syncs.topic.replication.factor";
@@ -103,7 +104,7 @@ public final class Mm2Parser {
       SYNC_GROUP_OFFSETS_INTERVAL_SECONDS, REFRESH_GROUPS_INTERVAL_SECONDS, SYNC_TOPIC_CONFIGS_INTERVAL_SECONDS,
       SYNC_TOPIC_ACLS_ENABLED, SYNC_TOPIC_ACLS_INTERVAL_SECONDS, EMIT_HEARTBEATS_ENABLED,
       EMIT_HEARTBEATS_INTERVAL_SECONDS, HEARTBEATS_REPLICATION_ENABLED, EMIT_OFFSET_SYNCS_ENABLED,
-      OFFSET_SYNCS_TOPIC_LOCATION, TASKS_MAX);
+      OFFSET_SYNCS_TOPIC_LOCATION, TASKS_MAX, EXACTLY_ONCE_SOURCE_SUPPORT);
 
   /**
    * Replication factors MM2 gives its checkpoints, heartbeats and offset-syncs topics separately; Mirror creates
@@ -981,6 +982,9 @@ public final class Mm2Parser {
       case TASKS_MAX:
         b.tasks((Integer) value);
         break;
+      case EXACTLY_ONCE_SOURCE_SUPPORT:
+        b.exactlyOnce((Boolean) value);
+        break;
       default:
         throw new IllegalArgumentException("not a flow setting: " + setting);
     }
@@ -1052,8 +1056,27 @@ public final class Mm2Parser {
         return configPropertiesExclude(key, value, sink);
       case TASKS_MAX:
         return tasks(key, value, sink);
+      case EXACTLY_ONCE_SOURCE_SUPPORT:
+        return exactlyOnceSupport(key, value, sink);
       default:
         throw new IllegalArgumentException("not a flow setting: " + setting);
+    }
+  }
+
+  /**
+   * Reads MM2's {@code exactly.once.source.support}: {@code enabled} turns on Mirror's exactly-once mode;
+   * {@code preparing} (a step of a Connect cluster's rolling upgrade) and {@code disabled} leave it off.
+   */
+  private static @Nullable Boolean exactlyOnceSupport(String key, String value, List<String> sink) {
+    switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+      case "enabled":
+        return true;
+      case "disabled":
+      case "preparing":
+        return false;
+      default:
+        sink.add(key + ": '" + value + "' is not one of enabled, preparing, disabled");
+        return null;
     }
   }
 
