@@ -49,13 +49,17 @@ class PermissionPreflightIT {
   }
 
   private static Mirror mirror(String topicPrefix) {
+    return mirror(topicPrefix, false);
+  }
+
+  private static Mirror mirror(String topicPrefix, boolean exactlyOnce) {
     return Mirror.builder()
         .name(uniqueName("perm"))
         .cluster("source", source.clientProperties("mirror"))
         .cluster("target", target.clientProperties("mirror"))
         .operationTimeout(Duration.ofSeconds(10))
         .flow(f -> f.from("source").to("target").topics(topicPrefix + ".*").emitHeartbeats(false)
-            .replicateHeartbeats(false).syncTopicAcls(false))
+            .replicateHeartbeats(false).syncTopicAcls(false).exactlyOnce(exactlyOnce))
         .build();
   }
 
@@ -113,6 +117,17 @@ class PermissionPreflightIT {
     // 4. With all of them, nothing is missing; the flow starts and reports nothing.
     allow(source, "mirror", ResourceType.TOPIC, p3, AclOperation.DESCRIBE_CONFIGS);
     try (Mirror mirror = mirror(p3)) {
+      Await.until(Duration.ofSeconds(20), () -> assertThat(
+          mirror.checkPermissions(Duration.ofSeconds(10)).allRequiredGranted()).isTrue());
+    }
+
+    // 5. Exactly-once mode also needs WRITE on the flow's transactional ids.
+    try (Mirror mirror = mirror(p3, true)) {
+      PermissionReport report = Await.until(Duration.ofSeconds(20), () -> mirror.checkPermissions(
+          Duration.ofSeconds(10)), r -> missing(r).equals(List.of("target WRITE TRANSACTIONAL_ID")));
+      assertThat(missing(report)).containsExactly("target WRITE TRANSACTIONAL_ID");
+      assertThat(report.toString()).contains("a PREFIXED ACL on 'mirror-" + mirror.name() + "-source->target-txn-'");
+      allow(target, "mirror", ResourceType.TRANSACTIONAL_ID, "mirror-" + mirror.name() + "-", AclOperation.WRITE);
       Await.until(Duration.ofSeconds(20), () -> assertThat(
           mirror.checkPermissions(Duration.ofSeconds(10)).allRequiredGranted()).isTrue());
     }

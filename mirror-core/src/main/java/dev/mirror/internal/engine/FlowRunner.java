@@ -349,7 +349,7 @@ final class FlowRunner {
       if (!preflightDone) {
         step = "checking permissions on clusters '" + source.alias() + "' and '" + target.alias() + "'";
         dev.mirror.PermissionReport report = new dev.mirror.PermissionReport(new Preflight(flow, policy,
-            InternalTopics.state(config.name(), flow.source()), timeout).run(sourceAdmin, targetAdmin));
+            InternalTopics.state(config.name(), flow.source()), config.name(), timeout).run(sourceAdmin, targetAdmin));
         // Checked once per Mirror start; a cluster that cannot be reached fails here and is retried.
         preflightDone = true;
         if (!report.allRequiredGranted()) {
@@ -424,7 +424,8 @@ final class FlowRunner {
         if (flow.exactlyOnce()) {
           // Stable per copy thread, so a restarted process fences its predecessor and aborts what it left open;
           // instances sharing the flow are fenced by the group generation instead.
-          String transactionalId = prefix + "txn-" + (flow.scaleOut() ? instanceId + "-" : "") + i;
+          String transactionalId = InternalTopics.transactionalIdPrefix(config.name(), flow.id())
+              + (flow.scaleOut() ? instanceId + "-" : "") + i;
           producer = closer.producer(clients.producer(ClientConfigs.transactionalProducer(target, flow,
               prefix + "producer" + suffix, transactionalId)));
           step = "initializing transactions of '" + transactionalId + "' on target cluster '" + target.alias() + "'";

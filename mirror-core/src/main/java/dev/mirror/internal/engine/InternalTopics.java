@@ -30,6 +30,14 @@ public final class InternalTopics {
     return PREFIX + "." + mirrorName + "." + flowId;
   }
 
+  /**
+   * Returns the prefix of the transactional ids of flow {@code flowId}'s copy threads in exactly-once mode:
+   * {@code mirror-<mirror>-<source>-><target>-txn-}. Grant WRITE on it (a PREFIXED ACL) to Mirror's principal.
+   */
+  public static String transactionalIdPrefix(String mirrorName, String flowId) {
+    return "mirror-" + mirrorName + "-" + flowId + "-txn-";
+  }
+
   /** Returns whether a topic is one of Mirror's own. */
   public static boolean isMirrorTopic(String topic) {
     return topic.startsWith(PREFIX);

@@ -274,7 +274,7 @@ public final class MirrorEngine {
            org.apache.kafka.clients.admin.Admin target = config.clients().admin(ClientConfigs.admin(
                config.clusters().get(spec.target()), spec, prefix + "target", timeout))) {
         checks.addAll(new Preflight(spec, config.policyOf(spec), InternalTopics.state(config.name(), spec.source()),
-            timeout).run(source, target));
+            config.name(), timeout).run(source, target));
       }
     }
     return new dev.mirror.PermissionReport(checks);

@@ -40,7 +40,10 @@ final class Preflight {
   private final Duration timeout;
   private final List<PermissionReport.Check> checks = new ArrayList<>();
 
-  Preflight(FlowSpec flow, ReplicationPolicy policy, String stateTopic, Duration timeout) {
+  private final String mirrorName;
+
+  Preflight(FlowSpec flow, ReplicationPolicy policy, String stateTopic, String mirrorName, Duration timeout) {
+    this.mirrorName = mirrorName;
     this.flow = flow;
     this.policy = policy;
     this.stateTopic = stateTopic;
@@ -107,6 +110,12 @@ final class Preflight {
     if (flow.syncTopicAcls()) {
       check(flow.target(), "CLUSTER", "kafka-cluster", AclOperation.ALTER, targetCluster, false,
           "to create topic ACLs for ACL sync");
+    }
+    if (flow.exactlyOnce()) {
+      String prefix = InternalTopics.transactionalIdPrefix(mirrorName, flow.id());
+      addCheck(flow.target(), "TRANSACTIONAL_ID", prefix + "*", AclOperation.WRITE,
+          mayUseTransactionalId(target, prefix + "0"), true,
+          "to write in transactions in exactly-once mode (a PREFIXED ACL on '" + prefix + "')");
     }
     if (flow.emitHeartbeats()) {
       String hb = policy.heartbeatsTopic();
@@ -191,6 +200,23 @@ final class Preflight {
       }
     }
     checks.add(new PermissionReport.Check(cluster, type, resource, op.name(), granted, required, purpose));
+  }
+
+  /**
+   * Asks the target about one of the flow's transactional ids: refused means Mirror's principal may not use
+   * them (WRITE implies the DESCRIBE asked for); unknown or described means it may.
+   */
+  private boolean mayUseTransactionalId(Admin target, String transactionalId) throws InterruptedException {
+    try {
+      target.describeTransactions(List.of(transactionalId)).description(transactionalId)
+          .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return true;
+    } catch (ExecutionException e) {
+      return !(e.getCause() instanceof org.apache.kafka.common.errors.TransactionalIdAuthorizationException);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new MirrorException("asking cluster '" + flow.target() + "' about transactional id '" + transactionalId
+          + "': no answer within " + timeout.toMillis() + " ms; check that the cluster is up and reachable", e);
+    }
   }
 
   private Set<AclOperation> clusterOps(Admin admin, String cluster) throws InterruptedException {
