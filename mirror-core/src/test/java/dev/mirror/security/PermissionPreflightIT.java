@@ -134,6 +134,59 @@ class PermissionPreflightIT {
   }
 
   @Test
+  @Order(3)
+  void checkPermissions_existingTargetTopicsAndSyncedGroups_namesEachMissingPermission() throws Exception {
+    allowCreateOnTargetCluster();
+    String p = uniqueName("perm");
+    String topic = p + "-t";
+    String group = p + "-g";
+    createTopic(source, topic, 1);
+    allow(source, "mirror", ResourceType.TOPIC, p, AclOperation.DESCRIBE, AclOperation.READ,
+        AclOperation.DESCRIBE_CONFIGS);
+    allow(source, "mirror", ResourceType.GROUP, p, AclOperation.DESCRIBE);
+    try (org.apache.kafka.clients.admin.Admin admin = Secure.admin(source.clientProperties())) {
+      admin.alterConsumerGroupOffsets(group, Map.of(new org.apache.kafka.common.TopicPartition(topic, 0),
+          new org.apache.kafka.clients.consumer.OffsetAndMetadata(0))).all().get(30, TimeUnit.SECONDS);
+    }
+    try (Mirror mirror = Mirror.builder()
+        .name(uniqueName("perm"))
+        .cluster("source", source.clientProperties("mirror"))
+        .cluster("target", target.clientProperties("mirror"))
+        .operationTimeout(Duration.ofSeconds(10))
+        .flow(f -> f.from("source").to("target").topics(p + ".*").emitHeartbeats(false)
+            .replicateHeartbeats(false).syncTopicAcls(false).syncGroupOffsets(true))
+        .build()) {
+      // The remote topic and the state topic exist already (an operator created them); Mirror may see them only.
+      String state = "__mirror-state." + mirror.name() + ".source";
+      createTopic(target, "source." + topic, 1);
+      createTopic(target, state, 12);
+      allow(target, "mirror", ResourceType.TOPIC, "source." + p, AclOperation.DESCRIBE);
+      allow(target, "mirror", ResourceType.TOPIC, state, AclOperation.DESCRIBE);
+      PermissionReport report = Await.until(Duration.ofSeconds(20), () -> mirror.checkPermissions(
+          Duration.ofSeconds(10)), r -> missing(r).size() == 4);
+      assertThat(missing(report)).containsExactlyInAnyOrder("target WRITE TOPIC", "target ALTER_CONFIGS TOPIC",
+          "target READ TOPIC", "target READ GROUP");
+      assertThat(report.toString())
+          .contains("missing WRITE on TOPIC 'source." + topic + "'")
+          .contains("missing ALTER_CONFIGS on TOPIC 'source." + topic + "'")
+          .contains("missing WRITE on TOPIC '" + state + "'")
+          .contains("missing READ on TOPIC '" + state + "'")
+          .contains("missing READ on GROUP '" + group + "'");
+
+      // Granted one by one, each leaves the report.
+      allow(target, "mirror", ResourceType.TOPIC, "source." + p, AclOperation.WRITE, AclOperation.ALTER_CONFIGS);
+      Await.until(Duration.ofSeconds(20), () -> assertThat(missing(mirror.checkPermissions(Duration.ofSeconds(10))))
+          .containsExactlyInAnyOrder("target WRITE TOPIC", "target READ TOPIC", "target READ GROUP"));
+      allow(target, "mirror", ResourceType.TOPIC, state, AclOperation.WRITE, AclOperation.READ);
+      Await.until(Duration.ofSeconds(20), () -> assertThat(missing(mirror.checkPermissions(Duration.ofSeconds(10))))
+          .containsExactly("target READ GROUP"));
+      allow(target, "mirror", ResourceType.GROUP, p, AclOperation.READ);
+      Await.until(Duration.ofSeconds(20), () -> assertThat(
+          mirror.checkPermissions(Duration.ofSeconds(10)).allRequiredGranted()).isTrue());
+    }
+  }
+
+  @Test
   @Order(2)
   void flowStart_withMissingPermission_reportsItInStatusBeforeCopying() throws Exception {
     allowCreateOnTargetCluster();

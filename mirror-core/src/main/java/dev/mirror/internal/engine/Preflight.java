@@ -80,6 +80,9 @@ final class Preflight {
           check(flow.source(), "GROUP", g.groupId(), AclOperation.DESCRIBE, g.authorizedOperations(), true,
               "to read its committed offsets for checkpoints");
         }
+        if (flow.syncGroupOffsets()) {
+          targetGroups(target, groups);
+        }
       }
     }
     Set<AclOperation> sourceCluster = clusterOps(source, flow.source());
@@ -200,6 +203,32 @@ final class Preflight {
       }
     }
     checks.add(new PermissionReport.Check(cluster, type, resource, op.name(), granted, required, purpose));
+  }
+
+  /** Checks that Mirror may commit the translated offsets of {@code groups} on the target (READ on each). */
+  private void targetGroups(Admin target, List<String> groups) throws InterruptedException {
+    Map<String, KafkaFuture<ConsumerGroupDescription>> described = target.describeConsumerGroups(groups,
+        new DescribeConsumerGroupsOptions().includeAuthorizedOperations(true)).describedGroups();
+    for (String g : groups) {
+      Set<AclOperation> ops;
+      try {
+        ops = described.get(g).get(timeout.toMillis(), TimeUnit.MILLISECONDS).authorizedOperations();
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof org.apache.kafka.common.errors.GroupIdNotFoundException) {
+          continue; // DESCRIBE passed; READ on a group that does not exist yet is found out at the first sync
+        }
+        if (!(e.getCause() instanceof org.apache.kafka.common.errors.GroupAuthorizationException)) {
+          throw new MirrorException("describing group '" + g + "' on cluster '" + flow.target() + "': "
+              + Errors.describe(e.getCause(), "DESCRIBE", "GROUP", g), e.getCause());
+        }
+        ops = Set.of();
+      } catch (TimeoutException e) {
+        throw new MirrorException("describing group '" + g + "' on cluster '" + flow.target() + "': no answer within "
+            + timeout.toMillis() + " ms; check that the cluster is up and reachable", e);
+      }
+      check(flow.target(), "GROUP", g, AclOperation.READ, ops, true, "to commit its translated offsets (group"
+          + " offset sync)");
+    }
   }
 
   /**
