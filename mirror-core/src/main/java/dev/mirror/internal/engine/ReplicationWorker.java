@@ -525,7 +525,23 @@ final class ReplicationWorker {
       }
       sent += list.size();
     }
+    if (sent > 0 && !exactlyOnce && caughtUp(records.partitions())) {
+      // Nothing more to read: send what the producer holds now rather than after its linger, so a caught-up
+      // flow adds a round trip of latency, not linger.ms. Behind the source the producer batches as configured.
+      producer.flush();
+    }
     return sent;
+  }
+
+  /** Returns whether the consumer read every partition of {@code polled} to the end the broker last reported. */
+  private boolean caughtUp(Set<TopicPartition> polled) {
+    for (TopicPartition tp : polled) {
+      java.util.OptionalLong lag = consumer.currentLag(tp);
+      if (lag.isEmpty() || lag.getAsLong() > 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void handleOutOfRange(Map<TopicPartition, Long> outOfRange) {
