@@ -218,10 +218,11 @@ class FailoverIT {
       // Produced in rounds while the flow runs, so the target holds many transactions, each ended by a marker.
       for (int round = 0; round < 12; round++) {
         produce(primary, topic, batch(topic, 3, round * 300, 300));
-        Thread.sleep(150); // longer than a transaction (at least 100 ms): the next round lands in another one
+        int copied = (round + 1) * 300;
+        // Committed before the next round is produced: each round lands in transactions of its own.
+        Await.until(Duration.ofSeconds(60), () -> assertThat(readAll(backup, "primary." + topic,
+            Duration.ofSeconds(10))).hasSize(copied));
       }
-      Await.until(Duration.ofSeconds(60), () -> assertThat(readAll(backup, "primary." + topic,
-          Duration.ofSeconds(10))).hasSize(3_600));
       long offsets = KafkaTestData.endOffsets(backup, "primary." + topic).values().stream()
           .mapToLong(Long::longValue).sum();
       assertThat(offsets).as("transaction markers take target offsets").isGreaterThan(3_600);

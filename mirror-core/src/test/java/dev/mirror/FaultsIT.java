@@ -197,6 +197,19 @@ class FaultsIT {
     }
   }
 
+  /**
+   * Deletes a source topic, waits until the flow has let its partitions go, and creates it again with five
+   * records, v1000 to v1004.
+   */
+  private static void recreateWithFiveRecords(Mirror mirror, Admin admin, String topic) throws Exception {
+    admin.deleteTopics(List.of(topic)).all().get(20, TimeUnit.SECONDS);
+    Await.until(Duration.ofSeconds(30), () -> assertThat(KafkaTestData.topics(primary)).doesNotContain(topic));
+    Await.until(Duration.ofSeconds(30), () -> assertThat(
+        mirror.status().flow("primary->backup").orElseThrow().partitions()).isZero());
+    createTopic(primary, topic, 1);
+    produce(primary, topic, batch(topic, 1_000, 5));
+  }
+
   @Test
   void sourceTopicRecreated_withStopPolicy_failsTheFlowNamingTheTopic() throws Exception {
     String topic = uniqueName("recreated-stop");
@@ -205,12 +218,7 @@ class FaultsIT {
     try (Mirror mirror = mirror(uniqueName("f"), topic, SourceResetPolicy.STOP).start();
          Admin admin = Admin.create(primary.clientProperties())) {
       Await.until(Duration.ofSeconds(30), () -> assertThat(values(backup, "primary." + topic)).hasSize(50));
-      admin.deleteTopics(List.of(topic)).all().get(20, TimeUnit.SECONDS);
-      Await.until(Duration.ofSeconds(30), () -> assertThat(KafkaTestData.topics(primary)).doesNotContain(topic));
-      Await.until(Duration.ofSeconds(30), () -> assertThat(
-          mirror.status().flow("primary->backup").orElseThrow().partitions()).isZero());
-      createTopic(primary, topic, 1);
-      produce(primary, topic, batch(topic, 1_000, 5));
+      recreateWithFiveRecords(mirror, admin, topic);
       Await.until(Duration.ofSeconds(60), () -> {
         FlowStatus status = mirror.status().flow("primary->backup").orElseThrow();
         assertThat(status.state()).isEqualTo(State.FAILED);
@@ -229,12 +237,7 @@ class FaultsIT {
     try (Mirror mirror = mirror(uniqueName("f"), topic).start();
          Admin admin = Admin.create(primary.clientProperties())) {
       Await.until(Duration.ofSeconds(30), () -> assertThat(values(backup, "primary." + topic)).hasSize(50));
-      admin.deleteTopics(List.of(topic)).all().get(20, TimeUnit.SECONDS);
-      Await.until(Duration.ofSeconds(30), () -> assertThat(KafkaTestData.topics(primary)).doesNotContain(topic));
-      Await.until(Duration.ofSeconds(30), () -> assertThat(
-          mirror.status().flow("primary->backup").orElseThrow().partitions()).isZero());
-      createTopic(primary, topic, 1);
-      produce(primary, topic, batch(topic, 1_000, 5));
+      recreateWithFiveRecords(mirror, admin, topic);
       Await.until(Duration.ofSeconds(60), () -> {
         assertThat(values(backup, "primary." + topic)).hasSize(55).endsWith("v1000", "v1001", "v1002", "v1003",
             "v1004");

@@ -5,6 +5,7 @@ import static dev.mirror.testing.KafkaTestData.createTopic;
 import static dev.mirror.testing.KafkaTestData.uniqueName;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mirror.FlowSpec;
 import dev.mirror.Mirror;
 import dev.mirror.PermissionReport;
 import dev.mirror.testing.Await;
@@ -49,17 +50,17 @@ class PermissionPreflightIT {
   }
 
   private static Mirror mirror(String topicPrefix) {
-    return mirror(topicPrefix, false);
+    return mirror(topicPrefix, f -> f);
   }
 
-  private static Mirror mirror(String topicPrefix, boolean exactlyOnce) {
+  private static Mirror mirror(String topicPrefix, java.util.function.UnaryOperator<FlowSpec.Builder> more) {
     return Mirror.builder()
         .name(uniqueName("perm"))
         .cluster("source", source.clientProperties("mirror"))
         .cluster("target", target.clientProperties("mirror"))
         .operationTimeout(Duration.ofSeconds(10))
-        .flow(f -> f.from("source").to("target").topics(topicPrefix + ".*").emitHeartbeats(false)
-            .replicateHeartbeats(false).syncTopicAcls(false).exactlyOnce(exactlyOnce))
+        .flow(f -> more.apply(f.from("source").to("target").topics(topicPrefix + ".*").emitHeartbeats(false)
+            .replicateHeartbeats(false).syncTopicAcls(false)))
         .build();
   }
 
@@ -122,7 +123,7 @@ class PermissionPreflightIT {
     }
 
     // 5. Exactly-once mode also needs WRITE on the flow's transactional ids.
-    try (Mirror mirror = mirror(p3, true)) {
+    try (Mirror mirror = mirror(p3, f -> f.exactlyOnce(true))) {
       PermissionReport report = Await.until(Duration.ofSeconds(20), () -> mirror.checkPermissions(
           Duration.ofSeconds(10)), r -> missing(r).equals(List.of("target WRITE TRANSACTIONAL_ID")));
       assertThat(missing(report)).containsExactly("target WRITE TRANSACTIONAL_ID");
@@ -148,14 +149,7 @@ class PermissionPreflightIT {
       admin.alterConsumerGroupOffsets(group, Map.of(new org.apache.kafka.common.TopicPartition(topic, 0),
           new org.apache.kafka.clients.consumer.OffsetAndMetadata(0))).all().get(30, TimeUnit.SECONDS);
     }
-    try (Mirror mirror = Mirror.builder()
-        .name(uniqueName("perm"))
-        .cluster("source", source.clientProperties("mirror"))
-        .cluster("target", target.clientProperties("mirror"))
-        .operationTimeout(Duration.ofSeconds(10))
-        .flow(f -> f.from("source").to("target").topics(p + ".*").emitHeartbeats(false)
-            .replicateHeartbeats(false).syncTopicAcls(false).syncGroupOffsets(true))
-        .build()) {
+    try (Mirror mirror = mirror(p, f -> f.syncGroupOffsets(true))) {
       // The remote topic and the state topic exist already (an operator created them); Mirror may see them only.
       String state = "__mirror-state." + mirror.name() + ".source";
       createTopic(target, "source." + topic, 1);
