@@ -122,11 +122,13 @@ final class ReplicationWorker {
   }
 
   /** Callback of a record that starts a segment or ends a batch. */
-  private static final class Ack implements Callback {
+  static final class Ack implements Callback {
     private final PartitionState state;
     private final long sourceOffset;
     private final boolean segmentStart;
     private final long nextIfLast;
+    /** The position the previous batch's Ack sets: a batch may advance the position only right after it. */
+    private final long previousNext;
     private final int count;
     private final long bytes;
     private final long timestamp;
@@ -134,8 +136,9 @@ final class ReplicationWorker {
     private final Clock clock;
     private final Logger log;
 
-    Ack(PartitionState state, long sourceOffset, boolean segmentStart, long nextIfLast, int count, long bytes,
-        long timestamp, FlowStats stats, Clock clock, Logger log) {
+    Ack(PartitionState state, long sourceOffset, boolean segmentStart, long nextIfLast, long previousNext, int count,
+        long bytes, long timestamp, FlowStats stats, Clock clock, Logger log) {
+      this.previousNext = previousNext;
       this.state = state;
       this.sourceOffset = sourceOffset;
       this.segmentStart = segmentStart;
@@ -174,6 +177,14 @@ final class ReplicationWorker {
               target);
         }
         s.startSegment(sourceOffset, target);
+      }
+      if (nextIfLast >= 0 && s.ackedNext != previousNext) {
+        // The target acknowledged this batch before an earlier one of the partition (a producer whose first
+        // write to a new partition was refused can do that). Moving the position now could pass records that
+        // never arrive: fail, and the flow copies again from the stored position.
+        s.failure = new org.apache.kafka.common.KafkaException("the target acknowledged records of " + s.source
+            + " out of order (source offset " + sourceOffset + " before the records from " + s.ackedNext + ")");
+        return;
       }
       if (nextIfLast >= 0) {
         s.lastCopiedSource = sourceOffset;
@@ -514,8 +525,8 @@ final class ReplicationWorker {
         // In exactly-once mode a partition's first record in a transaction follows the last one's marker: its
         // Ack starts a segment there.
         if (segmentStart || i == last || (exactlyOnce && i == 0 && !s.sentInTransaction)) {
-          callback = new Ack(s, r.offset(), segmentStart, i == last ? next : -1, list.size(), batchBytes,
-              r.timestamp(), stats, clock, log);
+          callback = new Ack(s, r.offset(), segmentStart, i == last ? next : -1, s.expectedAckNext, list.size(),
+              batchBytes, r.timestamp(), stats, clock, log);
         }
         send(out, callback);
       }

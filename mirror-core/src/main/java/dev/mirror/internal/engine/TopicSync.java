@@ -232,15 +232,54 @@ final class TopicSync {
         }
       }
       if (unseen.isEmpty()) {
-        return;
+        break;
       }
       Thread.sleep(100);
       targetDesc.putAll(describe(target, flow.target(), unseen));
     }
+    awaitLeaders(target, created, remoteNames, targetDesc, deadline);
+  }
+
+  /**
+   * Waits, until {@code deadline}, for the leader of every partition of the just-created topics to serve
+   * requests: asking each for its end offset succeeds only at its leader. A producer whose first write to a
+   * partition is refused because its leader is not ready may get a later batch written before the refused
+   * one; waiting here keeps the first writes from being refused (the copy path also checks the order).
+   */
+  private void awaitLeaders(Admin target, List<String> created, Map<String, String> remoteNames,
+      Map<String, TopicDescription> targetDesc, long deadline) throws InterruptedException {
+    Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> pending = new HashMap<>();
+    for (String t : created) {
+      TopicDescription d = targetDesc.get(remoteNames.get(t));
+      if (d != null) {
+        for (org.apache.kafka.common.TopicPartitionInfo p : d.partitions()) {
+          pending.put(new org.apache.kafka.common.TopicPartition(d.name(), p.partition()),
+              org.apache.kafka.clients.admin.OffsetSpec.latest());
+        }
+      }
+    }
+    for (int attempt = 0; attempt < 50 && !pending.isEmpty() && System.nanoTime() < deadline; attempt++) {
+      if (attempt > 0) {
+        Thread.sleep(100);
+      }
+      org.apache.kafka.clients.admin.ListOffsetsResult results = target.listOffsets(pending);
+      for (org.apache.kafka.common.TopicPartition tp : List.copyOf(pending.keySet())) {
+        try {
+          results.partitionResult(tp).get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+          pending.remove(tp);
+        } catch (ExecutionException | TimeoutException ex) {
+          // not served yet: asked again
+        }
+      }
+    }
+    if (!pending.isEmpty()) {
+      log.info("{} partitions of new remote topics have no serving leader yet; the producer retries them",
+          pending.size());
+    }
   }
 
   /** How long a round waits for topics it created to show in the target's metadata. */
-  private static final Duration CREATED_TOPIC_WAIT = Duration.ofSeconds(5);
+  private static final Duration CREATED_TOPIC_WAIT = Duration.ofSeconds(15);
 
   /** Remote topics the current round failed to create; they are not waited for. */
   private final Set<String> createFailed = new HashSet<>();
