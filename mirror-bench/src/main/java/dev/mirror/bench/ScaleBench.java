@@ -35,12 +35,16 @@ import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -86,7 +90,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * </ol>
  *
  * <p>A race that does not reach (1)–(3) within {@code --race-timeout} (default 300 s) is stopped and reported as
- * incomplete with what it reached. The results (median [min–max] per figure and contestant, Mirror ÷ MM2) are
+ * incomplete with what it reached; when records are missing, with the remote partitions that fall short and, for
+ * the first few, the source offsets they do hold (each record's value starts with its source partition and
+ * offset). During the idle window the contestant's busiest threads are noted too. The results (median [min–max] per figure and contestant, Mirror ÷ MM2) are
  * printed and written as Markdown to {@code --out} (default {@code mirror-bench/target/scale-results.md}); every
  * process's output goes to {@code scale-logs/} next to it.
  */
@@ -286,17 +292,13 @@ public final class ScaleBench {
     p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
     p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
     Random random = new Random(42);
-    byte[][] values = new byte[64][workload.recordSize()];
-    for (byte[] v : values) {
-      random.nextBytes(v);
-    }
     AtomicReference<Exception> failure = new AtomicReference<>();
     try (KafkaProducer<byte[], byte[]> producer =
         new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
       for (int n = 0; n < workload.partitions() && failure.get() == null; n++) {
         TopicPartition tp = workload.partition(n);
         for (int i = 0; i < workload.recordsPerPartition(); i++) {
-          producer.send(new ProducerRecord<>(tp.topic(), tp.partition(), null, values[(n + i) % values.length]),
+          producer.send(new ProducerRecord<>(tp.topic(), tp.partition(), null, workload.value(tp, i, random)),
               (m, e) -> {
                 if (e != null) {
                   failure.compareAndSet(null, e);
@@ -431,6 +433,9 @@ public final class ScaleBench {
           + "records read %,d (unreadable %,d, unexpected pairs %,d)%n%s%n",
           race.peakRss, tally.records(), tally.unreadableRecords(), tally.unexpected(), heapInfo),
           StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+      if (race.tRecords < 0 && race.topicsSeen > 0) {
+        note = join(note, shortPartitions(target, sourceAlias + "."));
+      }
       deleteNewTopics(target, targetBefore);
       deleteNewTopics(source, sourceBefore);
     }
@@ -584,6 +589,55 @@ public final class ScaleBench {
     return "";
   }
 
+  /**
+   * Which remote partitions do not hold all their records, and for the first few, which source offsets they do
+   * hold (from the records' values, see {@link ScaleWorkload#value}).
+   */
+  private String shortPartitions(Admin target, String remotePrefix) throws InterruptedException {
+    List<TopicPartition> remote = allPartitions(remotePrefix);
+    Map<TopicPartition, Long> ends = endOffsets(target, remote);
+    List<TopicPartition> shortOnes = remote.stream()
+        .filter(tp -> ends.getOrDefault(tp, -1L) != workload.recordsPerPartition()).toList();
+    if (shortOnes.isEmpty()) {
+      return "";
+    }
+    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%,d remote partition%s without all %,d "
+        + "records:", shortOnes.size(), shortOnes.size() == 1 ? "" : "s", workload.recordsPerPartition()));
+    for (int i = 0; i < Math.min(5, shortOnes.size()); i++) {
+      TopicPartition tp = shortOnes.get(i);
+      Long end = ends.get(tp);
+      sb.append(i == 0 ? " " : "; ").append(tp).append(end == null ? " did not answer" : " holds " + end);
+      if (end != null && end > 0 && i < 3) {
+        sb.append(" (source offsets ").append(ScaleWorkload.ranges(sourceOffsetsOn(tp, end))).append(')');
+      }
+    }
+    return sb.append(shortOnes.size() > 5 ? "; …" : "").toString();
+  }
+
+  /** The source offsets named by the values of a remote partition's records, sorted; read for at most 10 s. */
+  private List<Long> sourceOffsetsOn(TopicPartition tp, long end) {
+    List<Long> offsets = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, targetServers,
+        ConsumerConfig.CLIENT_ID_CONFIG, "bench-short-partition",
+        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+        ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false),
+        new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      consumer.assign(List.of(tp));
+      consumer.seekToBeginning(List.of(tp));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (consumer.position(tp) < end && System.nanoTime() < deadline) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+          offsets.add(ScaleWorkload.sourceOffset(r.value()));
+        }
+      }
+    } catch (RuntimeException e) {
+      log("  (could not read " + tp + ": " + e + ")");
+    }
+    offsets.sort(null);
+    return offsets;
+  }
+
   /** The race's mm2.properties, the same for both contestants. */
   private Map<String, String> properties(String sourceAlias, String targetAlias) {
     Map<String, String> p = BenchProcesses.mm2Properties(sourceAlias, targetAlias, sourceServers, targetServers,
@@ -632,8 +686,15 @@ public final class ScaleBench {
    * yet counts 0).
    */
   private static long endOffsetSum(Admin admin, List<TopicPartition> partitions) throws InterruptedException {
+    return endOffsets(admin, partitions).values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  /** The end offsets of the partitions that answered within 5 s. */
+  private static Map<TopicPartition, Long> endOffsets(Admin admin, List<TopicPartition> partitions)
+      throws InterruptedException {
+    Map<TopicPartition, Long> ends = new HashMap<>();
     if (partitions.isEmpty()) {
-      return 0;
+      return ends;
     }
     Map<TopicPartition, OffsetSpec> request = new HashMap<>();
     for (TopicPartition tp : partitions) {
@@ -645,18 +706,17 @@ public final class ScaleBench {
     } catch (ExecutionException | TimeoutException e) {
       // some partitions failed: sum the others
     }
-    long sum = 0;
     for (TopicPartition tp : partitions) {
       KafkaFuture<ListOffsetsResult.ListOffsetsResultInfo> f = result.partitionResult(tp);
       if (f.isDone() && !f.isCompletedExceptionally()) {
         try {
-          sum += f.get().offset();
+          ends.put(tp, f.get().offset());
         } catch (ExecutionException e) {
           // not ready
         }
       }
     }
-    return sum;
+    return ends;
   }
 
   private static double seconds(long fromNanos, long toNanos) {

@@ -1,10 +1,12 @@
 package dev.mirror.bench;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -103,6 +105,59 @@ record ScaleWorkload(int topics, int partitionsPerTopic, int recordsPerPartition
       m.put(tp, offset);
     }
     return m;
+  }
+
+  /**
+   * The value of the record at {@code offset} of a source partition: {@code <topic>/<partition>@<offset>;}
+   * followed by random bytes up to {@link #recordSize()} (cut at that size), so that a record found on the target
+   * tells where it came from ({@link #sourceOffset}).
+   */
+  byte[] value(TopicPartition tp, long offset, Random random) {
+    byte[] v = new byte[recordSize];
+    random.nextBytes(v);
+    byte[] tag = (tp.topic() + "/" + tp.partition() + "@" + offset + ";").getBytes(StandardCharsets.US_ASCII);
+    System.arraycopy(tag, 0, v, 0, Math.min(tag.length, v.length));
+    return v;
+  }
+
+  /** The source offset a value of {@link #value} names, or -1 when it names none. */
+  static long sourceOffset(byte[] value) {
+    if (value == null) {
+      return -1;
+    }
+    int at = -1;
+    for (int i = 0; i < value.length; i++) {
+      if (value[i] == '@') {
+        at = i;
+      } else if (value[i] == ';' && at >= 0 && i > at + 1) {
+        try {
+          return Long.parseLong(new String(value, at + 1, i - at - 1, StandardCharsets.US_ASCII));
+        } catch (NumberFormatException e) {
+          return -1;
+        }
+      } else if (value[i] == ';') {
+        return -1;
+      }
+    }
+    return -1;
+  }
+
+  /** Sorted offsets as ranges: {@code 0–13, 20, 36–49}. */
+  static String ranges(List<Long> sortedOffsets) {
+    StringBuilder sb = new StringBuilder();
+    int i = 0;
+    while (i < sortedOffsets.size()) {
+      int j = i;
+      while (j + 1 < sortedOffsets.size() && sortedOffsets.get(j + 1) == sortedOffsets.get(j) + 1) {
+        j++;
+      }
+      sb.append(sb.length() == 0 ? "" : ", ").append(sortedOffsets.get(i));
+      if (j > i) {
+        sb.append('–').append(sortedOffsets.get(j));
+      }
+      i = j + 1;
+    }
+    return sb.toString();
   }
 
   /** For tables: topics, partitions, records, groups and pairs. */

@@ -3,9 +3,12 @@ package dev.mirror.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
@@ -53,6 +56,27 @@ class ScaleWorkloadTest {
       assertThat(small.commits(g)).hasSize(5).allSatisfy((tp, offset) -> assertThat(offset).isEqualTo(1L));
     }
     assertThat(small.topic(1)).isEqualTo("scale-t-1");
+  }
+
+  @Test
+  void valuesNameTheirSourceOffset() {
+    Random random = new Random(1);
+    byte[] v = full.value(new TopicPartition("scale-t-003", 4), 35, random);
+    assertThat(v).hasSize(100);
+    assertThat(new String(v, 0, 17, StandardCharsets.US_ASCII)).isEqualTo("scale-t-003/4@35;");
+    assertThat(ScaleWorkload.sourceOffset(v)).isEqualTo(35);
+    assertThat(ScaleWorkload.sourceOffset(new byte[] {1, 2, 3})).isEqualTo(-1);
+    assertThat(ScaleWorkload.sourceOffset(null)).isEqualTo(-1);
+    // Too small to hold the tag: cut, and names nothing.
+    ScaleWorkload tiny = new ScaleWorkload(1, 1, 2, 5, 0, 0);
+    assertThat(ScaleWorkload.sourceOffset(tiny.value(new TopicPartition("scale-t-0", 0), 1, random))).isEqualTo(-1);
+  }
+
+  @Test
+  void offsetsAsRanges() {
+    assertThat(ScaleWorkload.ranges(List.of(36L, 37L, 38L, 49L))).isEqualTo("36–38, 49");
+    assertThat(ScaleWorkload.ranges(List.of(0L, 2L, 3L))).isEqualTo("0, 2–3");
+    assertThat(ScaleWorkload.ranges(List.of())).isEmpty();
   }
 
   @Test
