@@ -92,9 +92,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * <p>A race that does not reach (1)–(3) within {@code --race-timeout} (default 300 s) is stopped and reported as
  * incomplete with what it reached; when records are missing, with the remote partitions that fall short and, for
  * the first few, the source offsets they do hold (each record's value starts with its source partition and
- * offset). During the idle window the contestant's busiest threads are noted too. The results (median [min–max] per figure and contestant, Mirror ÷ MM2) are
- * printed and written as Markdown to {@code --out} (default {@code mirror-bench/target/scale-results.md}); every
- * process's output goes to {@code scale-logs/} next to it.
+ * offset). During the idle window the contestant's busiest threads are noted too. The results (median [min–max]
+ * per figure and contestant, Mirror ÷ MM2) are printed and written as Markdown to {@code --out} (default
+ * {@code mirror-bench/target/scale-results.md}); every process's output goes to {@code scale-logs/} next to it.
  */
 public final class ScaleBench {
 
@@ -815,8 +815,8 @@ public final class ScaleBench {
     }
 
     String describe() {
-      return String.format(Locale.ROOT, "%d round%s of %s; tasks.max %d for both; contestant heap -Xmx%s; race "
-          + "timeout %d s; idle CPU over %d s after %d s of rest", rounds, rounds == 1 ? "" : "s",
+      return String.format(Locale.ROOT, "%d round%s of %s; tasks.max %d for both (MM2's default is 1); contestant "
+          + "heap -Xmx%s; race timeout %d s; idle CPU over %d s after %d s of rest", rounds, rounds == 1 ? "" : "s",
           contestants.stream().map(c -> c.code).collect(Collectors.joining(" ")), tasks, heap,
           raceTimeout.toSeconds(), idleWindow.toSeconds(), idleWait.toSeconds());
     }
@@ -946,7 +946,9 @@ public final class ScaleBench {
           + "over ").append(options.idleWindow.toSeconds()).append(" s divided by the window. Heap: used heap "
           + "from `jcmd GC.heap_info` after `jcmd GC.run`, also divided by the ")
           .append(String.format(Locale.ROOT, "%,d", w.partitions())).append(" source partitions. Peak RSS: "
-          + "VmHWM. Median [min–max] over the rounds; contestants alternate within each round.\n");
+          + "VmHWM. Median [min–max] over the rounds; contestants alternate within each round (the first races "
+          + "on brokers that have not created topics before). The race timeout covers the times; the idle window "
+          + "and the heap come after them.\n");
       return sb.toString();
     }
 

@@ -36,7 +36,8 @@ class HeapInfoTest {
         " def new generation   total 116224K, used 10K [0x00000000c0000000, 0x00000000c7e10000, 0x00000000d5550000)",
         "  eden space 103360K,   0% used [0x00000000c0000000, 0x00000000c0000000, 0x00000000c64f0000)",
         " tenured generation   total 258048K, used 2242K [0x00000000d5550000, 0x00000000e5150000, 0x0000000100000000)",
-        "   the space 258048K,   0% used [0x00000000d5550000, 0x00000000d57809a0, 0x00000000d5780a00, 0x00000000e5150000)",
+        "   the space 258048K,   0% used [0x00000000d5550000, 0x00000000d57809a0, 0x00000000d5780a00, "
+            + "0x00000000e5150000)",
         " Metaspace       used 8909K, committed 9088K, reserved 1114112K");
     assertThat(HeapInfo.parseUsedBytes(serial)).hasValue(2252L * 1024);
   }
