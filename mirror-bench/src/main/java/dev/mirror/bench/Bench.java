@@ -1,9 +1,9 @@
 package dev.mirror.bench;
 
-import java.io.BufferedReader;
-import java.io.File;
+import static dev.mirror.bench.BenchProcesses.admin;
+import static dev.mirror.bench.BenchProcesses.log;
+
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,24 +22,20 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.utils.AppInfoParser;
 
 /**
  * The race: Mirror (through its {@code mm2.properties} runner), MirrorMaker 2 in dedicated mode with its
@@ -155,19 +151,14 @@ public final class Bench {
   private static final int PARTITIONS = 8;
   private static final Duration POLL_BEFORE_FIRST = Duration.ofMillis(20);
   private static final Duration POLL_AFTER_FIRST = Duration.ofMillis(50);
-  private static final Duration STOP_GRACE = Duration.ofSeconds(10);
   private static final Duration COOL_DOWN = Duration.ofSeconds(3);
   private static final Duration LATENCY_WARM_UP = Duration.ofSeconds(5);
   private static final Duration QUIET_TIMEOUT = Duration.ofSeconds(20);
   private static final double QUIET_CPU = 0.15;
 
   private final Options options;
-  private final Path workDir;
-  private final Path logDir;
-  private final String java;
-  private final String classpath;
+  private final BenchProcesses procs;
   private final Path runnerJar;
-  private final List<Process> started = new CopyOnWriteArrayList<>();
   private final String runStamp =
       ZonedDateTime.now().format(DateTimeFormatter.ofPattern("HHmmss", Locale.ROOT));
 
@@ -177,14 +168,9 @@ public final class Bench {
 
   private Bench(Options options) throws IOException {
     this.options = options;
-    this.workDir = options.out.toAbsolutePath().getParent().resolve("bench-work");
-    this.logDir = options.out.toAbsolutePath().getParent().resolve("bench-logs");
-    Files.createDirectories(workDir);
-    Files.createDirectories(logDir);
-    this.java = ProcessHandle.current().info().command().orElse(
-        Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-    this.classpath = System.getProperty("java.class.path");
-    this.runnerJar = findRunnerJar();
+    Path dir = options.out.toAbsolutePath().getParent();
+    this.procs = new BenchProcesses(dir.resolve("bench-work"), dir.resolve("bench-logs"));
+    this.runnerJar = BenchProcesses.findRunnerJar();
   }
 
   /**
@@ -212,18 +198,20 @@ public final class Bench {
       System.exit(2);
     }
     Bench bench = new Bench(options);
-    Thread hook = new Thread(bench::killAll, "bench-cleanup");
-    Runtime.getRuntime().addShutdownHook(hook);
+    bench.procs.installCleanupHook();
     int code = bench.run();
     System.exit(code);
   }
 
   private int run() throws Exception {
     log("Mirror benchmark: " + options.describe());
-    log("contestant JVMs: " + java + " -Xmx" + options.heap + "; Mirror runner jar " + runnerJar + " (built "
-        + Files.getLastModifiedTime(runnerJar) + ")");
-    log("logs of every process: " + logDir);
-    host = startClusterHost();
+    log("contestant JVMs: " + procs.java() + " -Xmx" + options.heap + "; Mirror runner jar " + runnerJar
+        + " (built " + Files.getLastModifiedTime(runnerJar) + ")");
+    log("logs of every process: " + procs.logDir());
+    BenchProcesses.Clusters clusters = procs.startClusterHost(options.maxMinutes);
+    host = clusters.host();
+    sourceServers = clusters.sourceServers();
+    targetServers = clusters.targetServers();
     Map<Workload, List<Result>> results = new LinkedHashMap<>();
     Map<Contestant, List<LatencyProbe.Result>> latency = new EnumMap<>(Contestant.class);
     try (Admin source = admin(sourceServers); Admin target = admin(targetServers)) {
@@ -252,7 +240,7 @@ public final class Bench {
                 r.totalSeconds(), r.otherLoadCores()));
           }
         }
-        deleteTopic(source, topic);
+        BenchProcesses.deleteTopics(source, List.of(topic));
       }
       if (options.latency) {
         log(String.format(Locale.ROOT, "latency: %,d records/s of %d B, measured for %d s after a %d s warm-up",
@@ -267,9 +255,9 @@ public final class Bench {
         }
       }
     } finally {
-      stopClusterHost(host);
+      procs.stopClusterHost(host);
     }
-    String markdown = Report.markdown(options, results, latency, machine(), runnerJar);
+    String markdown = Report.markdown(options, results, latency, BenchProcesses.machine(), runnerJar);
     System.out.println();
     System.out.println(markdown);
     Files.createDirectories(options.out.toAbsolutePath().getParent());
@@ -282,91 +270,9 @@ public final class Bench {
 
   // ---------------------------------------------------------------------------------------------- clusters
 
-  private Process startClusterHost() throws IOException, InterruptedException {
-    List<String> cmd = List.of(java, "-Xmx1g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-        "-cp", classpath, ClusterHost.class.getName(), Long.toString(options.maxMinutes));
-    Path logFile = logDir.resolve("clusters.log");
-    Process host = new ProcessBuilder(cmd).redirectError(logFile.toFile()).start();
-    started.add(host);
-    BufferedReader out = new BufferedReader(new InputStreamReader(host.getInputStream(), StandardCharsets.UTF_8));
-    AtomicReference<String> src = new AtomicReference<>();
-    AtomicReference<String> tgt = new AtomicReference<>();
-    Thread reader = new Thread(() -> {
-      try {
-        String line;
-        while ((line = out.readLine()) != null) {
-          if (line.startsWith("BOOTSTRAP source ")) {
-            src.set(line.substring("BOOTSTRAP source ".length()).trim());
-          } else if (line.startsWith("BOOTSTRAP target ")) {
-            tgt.set(line.substring("BOOTSTRAP target ".length()).trim());
-          } else if (line.equals("READY")) {
-            synchronized (src) {
-              src.notifyAll();
-            }
-          }
-        }
-      } catch (IOException e) {
-        // the host ended
-      }
-    }, "cluster-host-stdout");
-    reader.setDaemon(true);
-    reader.start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    synchronized (src) {
-      while ((src.get() == null || tgt.get() == null) && host.isAlive() && System.nanoTime() < deadline) {
-        src.wait(200);
-      }
-    }
-    if (src.get() == null || tgt.get() == null) {
-      throw new IllegalStateException("the cluster host did not start within 120 s; see " + logFile);
-    }
-    sourceServers = src.get();
-    targetServers = tgt.get();
-    log("clusters ready in a separate JVM (pid " + host.pid() + "): source " + sourceServers + ", target "
-        + targetServers);
-    return host;
-  }
-
-  /**
-   * Waits (at most {@link #QUIET_TIMEOUT}) until the brokers' JVM uses less than {@link #QUIET_CPU} of a core,
-   * so that no race starts while the brokers still work for the previous one (deleting its topic, compacting
-   * internal topics).
-   */
+  /** Waits until the brokers' JVM is quiet: see {@link BenchProcesses#awaitQuiet}. */
   private void awaitQuietBrokers() throws InterruptedException {
-    long deadline = System.nanoTime() + QUIET_TIMEOUT.toNanos();
-    double before = ProcStats.cpuSeconds(host.toHandle());
-    while (System.nanoTime() < deadline) {
-      Thread.sleep(500);
-      double after = ProcStats.cpuSeconds(host.toHandle());
-      if (Double.isNaN(after) || (after - before) / 0.5 < QUIET_CPU) {
-        return;
-      }
-      before = after;
-    }
-    log("  (the brokers were still busy after " + QUIET_TIMEOUT.toSeconds() + " s; starting anyway)");
-  }
-
-  private void stopClusterHost(Process host) {
-    try {
-      host.getOutputStream().close(); // end of input: the host closes its clusters and exits
-      if (!host.waitFor(60, TimeUnit.SECONDS)) {
-        log("the cluster host did not stop within 60 s; killing it");
-        destroy(host);
-      }
-    } catch (IOException e) {
-      destroy(host);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      destroy(host);
-    }
-    started.remove(host);
-  }
-
-  private static Admin admin(String servers) {
-    return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers,
-        AdminClientConfig.CLIENT_ID_CONFIG, "bench-admin",
-        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
-        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000));
+    BenchProcesses.awaitQuiet(host, QUIET_TIMEOUT, QUIET_CPU);
   }
 
   private void preload(Admin source, String topic, Workload workload) throws Exception {
@@ -419,8 +325,7 @@ public final class Bench {
     String targetAlias = "tgt" + id;
     String targetTopic = sourceAlias + "." + topic;
     List<String> cmd = command(c, id, sourceAlias, targetAlias, topic, targetTopic, workload);
-    Path logFile = logDir.resolve(id + ".log");
-    Files.writeString(logFile, String.join(" ", cmd) + System.lineSeparator(), StandardCharsets.UTF_8);
+    Path logFile = procs.logDir().resolve(id + ".log");
 
     long n = workload.records();
     long tenth = (long) Math.ceil(n * 0.10);
@@ -433,9 +338,7 @@ public final class Bench {
     double host0 = ProcStats.cpuSeconds(host.toHandle());
     double self0 = ProcStats.cpuSeconds(ProcessHandle.current());
     long t0 = System.nanoTime();
-    Process process = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
-    started.add(process);
+    Process process = procs.start(cmd, logFile);
     ProcessHandle handle = process.toHandle();
     long deadline = t0 + timeout.toNanos();
 
@@ -460,7 +363,7 @@ public final class Bench {
         }
         long count = 0;
         if (partitions == null) {
-          partitions = partitionsOf(target, targetTopic);
+          partitions = BenchProcesses.partitionsOf(target, targetTopic);
         }
         if (partitions != null) {
           count = endOffsetSum(target, partitions);
@@ -499,11 +402,10 @@ public final class Bench {
       }
     } finally {
       rss = ProcStats.peakRssMib(handle);
-      stop(process);
-      started.remove(process);
+      procs.stop(process);
       Files.writeString(logFile, System.lineSeparator() + "[bench] stopped; peak RSS " + rss + " MiB"
           + System.lineSeparator(), StandardCharsets.UTF_8, StandardOpenOption.APPEND);
-      deleteTopic(target, targetTopic);
+      BenchProcesses.deleteTopics(target, List.of(targetTopic));
     }
     Thread.sleep(COOL_DOWN.toMillis());
     return result(c, round, workload, note, t0, tFirst, countAtFirst, tDone, cpuAt10, countAt10, cpuAt90,
@@ -546,19 +448,16 @@ public final class Bench {
     source.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) -1))).all().get(30, TimeUnit.SECONDS);
     List<String> cmd = command(c, id, sourceAlias, targetAlias, topic, targetTopic,
         new Workload(Long.MAX_VALUE, options.latencySize));
-    Path logFile = logDir.resolve(id + ".log");
-    Files.writeString(logFile, String.join(" ", cmd) + System.lineSeparator(), StandardCharsets.UTF_8);
+    Path logFile = procs.logDir().resolve(id + ".log");
     awaitQuietBrokers();
-    Process process = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
-    started.add(process);
+    Process process = procs.start(cmd, logFile);
     LatencyProbe.Result result;
     try {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
       List<TopicPartition> partitions = null;
       while (partitions == null && process.isAlive() && System.nanoTime() < deadline) {
         Thread.sleep(50);
-        partitions = partitionsOf(target, targetTopic);
+        partitions = BenchProcesses.partitionsOf(target, targetTopic);
       }
       if (partitions == null) {
         result = new LatencyProbe.Result(Double.NaN, Double.NaN, Double.NaN, 0, 0, 0,
@@ -570,10 +469,9 @@ public final class Bench {
             options.latencyWindow, Duration.ofSeconds(10));
       }
     } finally {
-      stop(process);
-      started.remove(process);
-      deleteTopic(target, targetTopic);
-      deleteTopic(source, topic);
+      procs.stop(process);
+      BenchProcesses.deleteTopics(target, List.of(targetTopic));
+      BenchProcesses.deleteTopics(source, List.of(topic));
     }
     Thread.sleep(COOL_DOWN.toMillis());
     return result;
@@ -581,9 +479,9 @@ public final class Bench {
 
   private List<String> command(Contestant c, String id, String sourceAlias, String targetAlias, String topic,
       String targetTopic, Workload workload) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + options.heap));
+    List<String> cmd = new ArrayList<>(List.of(procs.java(), "-Xmx" + options.heap));
     for (String o : options.jvmOptions) {
-      cmd.add(o.replace("{id}", id).replace("{logs}", logDir.toString()));
+      cmd.add(o.replace("{id}", id).replace("{logs}", procs.logDir().toString()));
     }
     switch (c) {
       case MIRROR -> {
@@ -593,22 +491,17 @@ public final class Bench {
           p.put(kv.substring(0, eq).trim().replace("{source}", sourceAlias).replace("{target}", targetAlias),
               kv.substring(eq + 1).trim());
         }
-        Path props = writeProperties(id, p);
-        cmd.addAll(List.of("-jar", runnerJar.toString(), props.toString(), "--clusters", targetAlias));
+        Path props = procs.writeProperties(id, p, Bench.class.getName());
+        cmd.addAll(BenchProcesses.mirrorArguments(runnerJar, props, targetAlias));
       }
       case MM2, MM2_TUNED -> {
-        Path props = writeProperties(id, mm2Properties(sourceAlias, targetAlias, topic, true, c == Contestant.MM2_TUNED));
-        cmd.addAll(List.of(
-            "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
-            "-Dorg.slf4j.simpleLogger.log.org.apache.kafka.clients=warn",
-            "-Dorg.slf4j.simpleLogger.log.org.apache.kafka.common=warn",
-            "-Dorg.slf4j.simpleLogger.showDateTime=true",
-            "-cp", mm2Classpath(), "org.apache.kafka.connect.mirror.MirrorMaker", props.toString(),
-            "--clusters", targetAlias));
+        Path props = procs.writeProperties(id, mm2Properties(sourceAlias, targetAlias, topic, true,
+            c == Contestant.MM2_TUNED), Bench.class.getName());
+        cmd.addAll(procs.mm2Arguments(props, targetAlias));
       }
       case BARE -> cmd.addAll(List.of(
           "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=warn",
-          "-cp", classpath, BareLoop.class.getName(), sourceServers, targetServers, topic, targetTopic,
+          "-cp", procs.classpath(), BareLoop.class.getName(), sourceServers, targetServers, topic, targetTopic,
           Long.toString(workload.records()), Long.toString(options.maxMinutes)));
     }
     return cmd;
@@ -617,21 +510,9 @@ public final class Bench {
   /** The mm2.properties of a race: the same flow keys for Mirror and MM2; MM2 also gets replication factor 1. */
   private Map<String, String> mm2Properties(String sourceAlias, String targetAlias, String topic, boolean mm2,
       boolean tuned) {
-    Map<String, String> p = new LinkedHashMap<>();
-    p.put("clusters", sourceAlias + ", " + targetAlias);
-    p.put(sourceAlias + ".bootstrap.servers", sourceServers);
-    p.put(targetAlias + ".bootstrap.servers", targetServers);
-    p.put(sourceAlias + "->" + targetAlias + ".enabled", "true");
-    p.put(sourceAlias + "->" + targetAlias + ".topics", topic);
-    if (mm2) {
-      // One-broker clusters: MM2's default replication factors (2 and 3) cannot be met.
-      for (String key : List.of("replication.factor", "checkpoints.topic.replication.factor",
-          "heartbeats.topic.replication.factor", "offset-syncs.topic.replication.factor",
-          "offset.storage.replication.factor", "config.storage.replication.factor",
-          "status.storage.replication.factor")) {
-        p.put(key, "1");
-      }
-    }
+    // One-broker clusters: MM2's default replication factors (2 and 3) cannot be met.
+    Map<String, String> p = BenchProcesses.mm2Properties(sourceAlias, targetAlias, sourceServers, targetServers,
+        topic, mm2);
     if (tuned) {
       for (String alias : List.of(sourceAlias, targetAlias)) {
         p.put(alias + ".producer.batch.size", "524288");
@@ -642,44 +523,6 @@ public final class Bench {
       }
     }
     return p;
-  }
-
-  private Path writeProperties(String id, Map<String, String> props) throws IOException {
-    Path file = workDir.resolve(id + ".properties");
-    StringBuilder sb = new StringBuilder("# written by dev.mirror.bench.Bench\n");
-    props.forEach((k, v) -> sb.append(k).append(" = ").append(v).append('\n'));
-    Files.writeString(file, sb.toString(), StandardCharsets.UTF_8);
-    return file;
-  }
-
-  /**
-   * MM2's classpath: the benchmark's, less Mirror's own modules and test-only libraries, so it is close to the
-   * {@code libs/} directory of a Kafka distribution (clients, Connect, server, Scala, Jackson, Jetty).
-   */
-  private String mm2Classpath() {
-    List<String> excluded = List.of("/dev/mirror/", "/org/junit/", "/org/opentest4j/", "/org/assertj/",
-        "/net/bytebuddy/", "/org/testcontainers/", "/com/github/docker-java/", "/net/java/dev/jna/",
-        "/org/rnorth/", "/org/jetbrains/", "/org/apiguardian/");
-    return Arrays.stream(classpath.split(File.pathSeparator))
-        .filter(e -> excluded.stream().noneMatch(e.replace('\\', '/')::contains))
-        .filter(e -> !e.replace('\\', '/').matches(".*/mirror-[a-z-]+/target/.*"))
-        .collect(Collectors.joining(File.pathSeparator));
-  }
-
-  private static List<TopicPartition> partitionsOf(Admin admin, String topic) {
-    try {
-      TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get(5, TimeUnit.SECONDS)
-          .get(topic);
-      if (d == null || d.partitions().isEmpty()) {
-        return null;
-      }
-      return d.partitions().stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-    } catch (ExecutionException | TimeoutException e) {
-      return null; // not created yet
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return null;
-    }
   }
 
   private static long endOffsetSum(Admin admin, String topic, int partitions) throws Exception {
@@ -703,118 +546,6 @@ public final class Bench {
     } catch (ExecutionException | TimeoutException e) {
       return 0;
     }
-  }
-
-  private void deleteTopic(Admin admin, String topic) {
-    try {
-      admin.deleteTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
-    } catch (ExecutionException | TimeoutException e) {
-      log("  (could not delete topic " + topic + ": " + e.getMessage() + ")");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  // ---------------------------------------------------------------------------------------------- processes
-
-  /** Stops a contestant: SIGTERM to it and its descendants, SIGKILL after the grace period. */
-  private static void stop(Process process) {
-    List<ProcessHandle> tree = new ArrayList<>();
-    process.descendants().forEach(tree::add);
-    process.destroy();
-    tree.forEach(ProcessHandle::destroy);
-    try {
-      if (!process.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
-        destroy(process);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      destroy(process);
-    }
-    tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
-  }
-
-  private static void destroy(Process process) {
-    process.descendants().forEach(ProcessHandle::destroyForcibly);
-    process.destroyForcibly();
-    try {
-      process.waitFor(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  /** Kills every process this benchmark started and that still runs (shutdown hook). */
-  private void killAll() {
-    for (Process p : started) {
-      if (p.isAlive()) {
-        destroy(p);
-      }
-    }
-  }
-
-  private Path findRunnerJar() {
-    String candidates = System.getProperty("mirror.bench.runnerJars", "");
-    List<Path> paths = new ArrayList<>();
-    for (String c : candidates.split(File.pathSeparator)) {
-      if (!c.isBlank()) {
-        paths.add(Paths.get(c.trim()));
-      }
-    }
-    String jar = "mirror-runner-0.1.0-SNAPSHOT-all.jar";
-    paths.add(Paths.get("mirror-runner", "target", jar));
-    paths.add(Paths.get("..", "mirror-runner", "target", jar));
-    paths.add(Paths.get(System.getProperty("user.home"), ".m2", "repository", "dev", "mirror", "mirror-runner",
-        "0.1.0-SNAPSHOT", jar));
-    Path newest = null;
-    for (Path p : paths) {
-      try {
-        if (Files.isRegularFile(p) && (newest == null
-            || Files.getLastModifiedTime(p).compareTo(Files.getLastModifiedTime(newest)) > 0)) {
-          newest = p.toAbsolutePath().normalize();
-        }
-      } catch (IOException e) {
-        // skip
-      }
-    }
-    if (newest == null) {
-      throw new IllegalStateException("the Mirror runner's shaded jar was not found in " + paths
-          + "; build it with: mvn -B -q -pl mirror-runner -am package -DskipTests");
-    }
-    return newest;
-  }
-
-  private static Map<String, String> machine() {
-    Map<String, String> m = new LinkedHashMap<>();
-    String cpu = "unknown";
-    long memKb = -1;
-    try {
-      for (String line : Files.readAllLines(Paths.get("/proc/cpuinfo"))) {
-        if (line.startsWith("model name")) {
-          cpu = line.substring(line.indexOf(':') + 1).trim();
-          break;
-        }
-      }
-      for (String line : Files.readAllLines(Paths.get("/proc/meminfo"))) {
-        if (line.startsWith("MemTotal:")) {
-          memKb = Long.parseLong(line.replaceAll("[^0-9]", ""));
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      // leave unknown
-    }
-    m.put("CPU", Runtime.getRuntime().availableProcessors() + " cores, " + cpu);
-    m.put("memory", memKb > 0 ? String.format(Locale.ROOT, "%.1f GiB", memKb / 1048576.0) : "unknown");
-    m.put("OS", System.getProperty("os.name") + " " + System.getProperty("os.version"));
-    m.put("Java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
-    m.put("Kafka", AppInfoParser.getVersion() + " (brokers, clients, MM2)");
-    return m;
-  }
-
-  static void log(String line) {
-    System.out.println(ZonedDateTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT)) + " "
-        + line);
-    System.out.flush();
   }
 
   /** The command line. */
@@ -914,11 +645,7 @@ public final class Bench {
     }
 
     private static Path defaultOut() {
-      String dir = System.getProperty("mirror.bench.targetDir");
-      if (dir == null) {
-        dir = Files.isDirectory(Paths.get("mirror-bench")) ? "mirror-bench/target" : "target";
-      }
-      return Paths.get(dir, "bench-results.md");
+      return BenchProcesses.defaultOutDir().resolve("bench-results.md");
     }
 
     /** The contestant's name in tables; says so when Mirror does not run in its default configuration. */
@@ -1106,12 +833,7 @@ public final class Bench {
     }
 
     private static String fmt(String pattern, Stats s) {
-      if (!s.present()) {
-        return "–";
-      }
-      String median = String.format(Locale.ROOT, pattern, s.median());
-      return s.count() == 1 ? median : median + " [" + String.format(Locale.ROOT, pattern, s.min()) + "–"
-          + String.format(Locale.ROOT, pattern, s.max()) + "]";
+      return s.format(pattern);
     }
 
     private static void target(StringBuilder sb, String what, double value, double limit, boolean atLeast) {
@@ -1122,22 +844,13 @@ public final class Bench {
     }
 
     static String format(Figure f, Stats s) {
-      if (!s.present()) {
-        return "–";
-      }
-      String pattern = switch (f) {
+      return s.format(switch (f) {
         case RECORDS_PER_S -> "%,.0f";
         case MIB_PER_S -> "%.1f";
         case FIRST_RECORD_S, CPU_PER_M -> "%.2f";
         case PEAK_RSS -> "%.0f";
         case TOTAL_S -> "%.1f";
-      };
-      String median = String.format(Locale.ROOT, pattern, s.median());
-      if (s.count() == 1) {
-        return median;
-      }
-      return median + " [" + String.format(Locale.ROOT, pattern, s.min()) + "–"
-          + String.format(Locale.ROOT, pattern, s.max()) + "]";
+      });
     }
   }
 }

@@ -64,7 +64,11 @@ final class ProcStats {
 
   /** utime + stime in clock ticks, -1 when unreadable. */
   private static long ticks(long pid) {
-    Path stat = Paths.get("/proc", Long.toString(pid), "stat");
+    return ticks(Paths.get("/proc", Long.toString(pid), "stat"));
+  }
+
+  /** utime + stime in clock ticks of a {@code stat} file of a process or thread, -1 when unreadable. */
+  static long ticks(Path stat) {
     try {
       String s = Files.readString(stat);
       // The command name (field 2) is in parentheses and may hold spaces: split after the last ')'.

@@ -2,6 +2,7 @@ package dev.mirror.bench;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -52,6 +53,22 @@ public record Stats(double median, double min, double max, int count) {
     }
     int rank = (int) Math.ceil(q * sorted.length);
     return sorted[Math.max(0, rank - 1)];
+  }
+
+  /**
+   * The median formatted with {@code pattern}, followed by {@code [min–max]} when there are several values, or
+   * "–" when there is none.
+   *
+   * @param pattern a {@link String#format} pattern for one number, such as {@code %.1f}
+   * @return the text for a table cell
+   */
+  public String format(String pattern) {
+    if (!present()) {
+      return "–";
+    }
+    String m = String.format(Locale.ROOT, pattern, median);
+    return count == 1 ? m : m + " [" + String.format(Locale.ROOT, pattern, min) + "–"
+        + String.format(Locale.ROOT, pattern, max) + "]";
   }
 
   /** True when at least one value was measured. */
