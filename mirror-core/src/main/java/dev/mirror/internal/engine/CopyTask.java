@@ -27,6 +27,12 @@ import org.slf4j.MDC;
  */
 final class CopyTask {
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
+  /**
+   * Poll timeout after a poll that returned nothing: records still arrive as soon as the source has them (the
+   * fetch waits for them at the broker), but an idle flow with thousands of partitions wakes up less often.
+   * Actions submitted meanwhile wait at most this long.
+   */
+  private static final Duration IDLE_POLL_TIMEOUT = Duration.ofMillis(500);
 
   private record Command<T>(Function<ReplicationWorker, T> action, CompletableFuture<T> done) {
     void run(ReplicationWorker worker, Runnable publish) {
@@ -158,6 +164,7 @@ final class CopyTask {
   private void run() {
     try {
       long nextCommit = System.nanoTime() + commitInterval.toNanos();
+      int lastPolled = -1;
       while (!stopRequested) {
         runCommands();
         if (pauseRequested) {
@@ -177,9 +184,13 @@ final class CopyTask {
           if (partitions == 0) {
             stopSignal.await(POLL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
           } else {
-            // While positions wait to be stored, poll briefly: a process that dies re-copies what they cover.
-            worker.pollOnce(worker.hasUnstoredPositions() && commitInterval.compareTo(POLL_TIMEOUT) < 0
-                ? commitInterval : POLL_TIMEOUT);
+            long timeoutMillis = (lastPolled == 0 ? IDLE_POLL_TIMEOUT : POLL_TIMEOUT).toMillis();
+            if (worker.hasUnstoredPositions()) {
+              // Positions wait to be stored: poll no longer than until the next store (a process that dies
+              // re-copies what they cover; in exactly-once mode the transaction holds them back from readers).
+              timeoutMillis = Math.max(1, Math.min(timeoutMillis, (nextCommit - System.nanoTime()) / 1_000_000));
+            }
+            lastPolled = worker.pollOnce(Duration.ofMillis(timeoutMillis));
           }
         } catch (WakeupException e) {
           if (!stopRequested) {
