@@ -44,7 +44,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * separate JVM).
  *
  * <pre>
- * Bench [--quick] [--rounds R] [--workload NxS ...] [--contestants mirror,mm2,mm2-tuned,bare]
+ * Bench [--quick] [--rounds R] [--workload NxS ...] [--contestants mirror,mirror-eos,mm2,mm2-tuned,bare]
  *       [--heap 1g] [--race-timeout SECONDS] [--out FILE] [--no-warm-up]
  *       [--no-latency] [--latency-rate RECORDS_PER_S] [--latency-seconds S]
  *       [--mirror-property KEY=VALUE ...] [--jvm-option OPTION ...]
@@ -68,6 +68,7 @@ public final class Bench {
   /** The contestants, in race order. */
   enum Contestant {
     MIRROR("mirror", "Mirror (runner, defaults)"),
+    MIRROR_EOS("mirror-eos", "Mirror (runner, exactly-once)"),
     MM2("mm2", "MM2 dedicated, defaults"),
     MM2_TUNED("mm2-tuned", "MM2 dedicated, tuned producer"),
     BARE("bare", "bare consumer→producer loop");
@@ -484,8 +485,11 @@ public final class Bench {
       cmd.add(o.replace("{id}", id).replace("{logs}", procs.logDir().toString()));
     }
     switch (c) {
-      case MIRROR -> {
+      case MIRROR, MIRROR_EOS -> {
         Map<String, String> p = mm2Properties(sourceAlias, targetAlias, topic, false, false);
+        if (c == Contestant.MIRROR_EOS) {
+          p.put("exactly.once.source.support", "enabled");
+        }
         for (String kv : options.mirrorProperties) {
           int eq = kv.indexOf('=');
           p.put(kv.substring(0, eq).trim().replace("{source}", sourceAlias).replace("{target}", targetAlias),
@@ -551,7 +555,7 @@ public final class Bench {
   /** The command line. */
   static final class Options {
     static final String USAGE = String.join("\n",
-        "usage: Bench [--quick] [--rounds R] [--workload NxS ...] [--contestants mirror,mm2,mm2-tuned,bare]",
+        "usage: Bench [--quick] [--rounds R] [--workload NxS ...] [--contestants mirror,mirror-eos,mm2,mm2-tuned,bare]",
         "             [--heap 1g] [--race-timeout SECONDS] [--out FILE]",
         "             [--no-latency] [--latency-rate RECORDS_PER_S] [--latency-seconds S] [--no-warm-up]",
         "             [--mirror-property KEY=VALUE ...]  (an experiment: not Mirror's default configuration;",

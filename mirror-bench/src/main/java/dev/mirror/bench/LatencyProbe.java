@@ -62,6 +62,8 @@ final class LatencyProbe {
     c.put(ConsumerConfig.CLIENT_ID_CONFIG, "bench-latency-consumer");
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
+    // As consumers of an exactly-once target must: a record counts when its transaction committed.
+    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
 
     // Window bounds in epoch millis; Long.MAX_VALUE until the first record arrived.
     AtomicLong windowStart = new AtomicLong(Long.MAX_VALUE);
