@@ -118,6 +118,22 @@ public final class ClientConfigs {
   }
 
   /**
+   * Returns the properties of a flow's control producer, which writes only small records (checkpoints,
+   * heartbeats, offset syncs): the Kafka client's own batch size and linger unless the user set them, so each of
+   * its batches does not take a 512 KiB buffer (a large allocation for the JVM's garbage collector).
+   */
+  public static Map<String, Object> controlProducer(ClusterSpec target, FlowSpec flow, String clientId) {
+    Map<String, Object> c = targetProducer(target, flow, clientId);
+    for (String key : List.of(ProducerConfig.BATCH_SIZE_CONFIG, ProducerConfig.LINGER_MS_CONFIG)) {
+      if (!target.properties().containsKey(key) && !target.producerOverrides().containsKey(key)
+          && !flow.producerOverrides().containsKey(key)) {
+        c.remove(key);
+      }
+    }
+    return c;
+  }
+
+  /**
    * Returns the properties of a copy thread's producer in exactly-once mode: transactional, with a transaction
    * timeout of 10 s unless the user set one (a process that dies mid-transaction holds back
    * {@code read_committed} readers of its partitions until the broker aborts it).

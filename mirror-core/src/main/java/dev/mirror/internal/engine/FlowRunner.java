@@ -385,7 +385,7 @@ final class FlowRunner {
         return sourceProducer[0];
       };
       Producer<byte[], byte[]> control = closer.producer(
-          clients.producer(ClientConfigs.targetProducer(target, flow, prefix + "control-producer")));
+          clients.producer(ClientConfigs.controlProducer(target, flow, prefix + "control-producer")));
 
       Checkpointer checkpointer = null;
       if (flow.emitCheckpoints()) {
