@@ -19,14 +19,19 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
 import org.jspecify.annotations.Nullable;
@@ -182,7 +187,7 @@ final class ReplicationWorker {
         // The target acknowledged this batch before an earlier one of the partition (a producer whose first
         // write to a new partition was refused can do that). Moving the position now could pass records that
         // never arrive: fail, and the flow copies again from the stored position.
-        s.failure = new org.apache.kafka.common.KafkaException("the target acknowledged records of " + s.source
+        s.failure = new KafkaException("the target acknowledged records of " + s.source
             + " out of order (source offset " + sourceOffset + " before the records from " + s.ackedNext + ")");
         return;
       }
@@ -225,7 +230,7 @@ final class ReplicationWorker {
   private final boolean exactlyOnce;
   private final SourceResetPolicy onSourceReset;
   /** With scale-out in exactly-once mode: the group generation that fences writers that lost their shards. */
-  private final java.util.function.@Nullable Supplier<org.apache.kafka.clients.consumer.ConsumerGroupMetadata>
+  private final @Nullable Supplier<ConsumerGroupMetadata>
       fencing;
   private boolean inTransaction;
   private SyncSink lastSyncs = SyncSink.NONE;
@@ -233,7 +238,7 @@ final class ReplicationWorker {
   ReplicationWorker(Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer, StateStore store,
       StateStore.Restored restored, FlowSpec flow, Duration timeout, FlowStats stats, Clock clock,
       Logger log, @Nullable Provenance provenance, FlowMetrics metrics, java.util.function.Consumer<String> problems,
-      java.util.function.@Nullable Supplier<org.apache.kafka.clients.consumer.ConsumerGroupMetadata> fencing) {
+      @Nullable Supplier<ConsumerGroupMetadata> fencing) {
     this.exactlyOnce = flow.exactlyOnce();
     this.onSourceReset = flow.onSourceReset();
     this.fencing = fencing;
@@ -691,19 +696,19 @@ final class ReplicationWorker {
   private boolean commitTransaction(List<PartitionState> written) {
     try {
       if (fencing != null) {
-        Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> shards = new HashMap<>();
+        Map<TopicPartition, OffsetAndMetadata> shards = new HashMap<>();
         for (PartitionState s : written) {
           shards.put(new TopicPartition(store.topic(), store.shard(s.source)),
-              new org.apache.kafka.clients.consumer.OffsetAndMetadata(0));
+              new OffsetAndMetadata(0));
         }
         producer.sendOffsetsToTransaction(shards, fencing.get());
       }
       producer.commitTransaction();
       inTransaction = false;
       return true;
-    } catch (org.apache.kafka.common.KafkaException e) {
-      if (!(e instanceof org.apache.kafka.clients.consumer.CommitFailedException)
-          && !(e.getCause() instanceof org.apache.kafka.clients.consumer.CommitFailedException)) {
+    } catch (KafkaException e) {
+      if (!(e instanceof CommitFailedException)
+          && !(e.getCause() instanceof CommitFailedException)) {
         throw e;
       }
       log.info("transaction not committed, the instances' group moved on ({}); copying again from the committed"

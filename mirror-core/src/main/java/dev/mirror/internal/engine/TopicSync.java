@@ -3,6 +3,7 @@ package dev.mirror.internal.engine;
 import dev.mirror.FlowSpec;
 import dev.mirror.MirrorException;
 import dev.mirror.client.ReplicationPolicy;
+import dev.mirror.client.internal.OffsetIndex;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -20,10 +21,15 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.InvalidPartitionsException;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -38,10 +44,10 @@ import org.slf4j.Logger;
 final class TopicSync {
 
   /** A source topic and where it goes. {@code partitions} is how many partitions can be copied now. */
-  record Mapping(String sourceTopic, String remoteTopic, int partitions, org.apache.kafka.common.Uuid topicId) {}
+  record Mapping(String sourceTopic, String remoteTopic, int partitions, Uuid topicId) {}
 
   /** Source topics whose remote topic the last round found deleted and created again. */
-  private final Set<String> recreatedRemote = new java.util.HashSet<>();
+  private final Set<String> recreatedRemote = new HashSet<>();
 
   /** Returns the source topics whose remote topic the last round found deleted and created again. */
   Set<String> recreatedRemoteTopics() {
@@ -49,7 +55,16 @@ final class TopicSync {
   }
 
   /** Remote topic ids seen by earlier rounds, to notice a remote topic deleted and created again. */
-  private final Map<String, org.apache.kafka.common.Uuid> remoteIds = new HashMap<>();
+  private final Map<String, Uuid> remoteIds = new HashMap<>();
+
+  /** How long a round waits for topics it created to show in the target's metadata. */
+  private static final Duration CREATED_TOPIC_WAIT = Duration.ofSeconds(15);
+
+  /** Remote topics the current round failed to create; they are not waited for. */
+  private final Set<String> createFailed = new HashSet<>();
+
+  /** Source partitions whose remote partition's end was compared with what the flow had copied into it. */
+  private final Set<TopicPartition> endsChecked = new HashSet<>();
 
   private final FlowSpec flow;
   private final ReplicationPolicy policy;
@@ -71,7 +86,7 @@ final class TopicSync {
    * Runs one round. Problems with single topics (not authorized to create, too few partitions) are logged and
    * returned in {@code problems}; the topic is then left out or limited. Errors reaching a cluster are thrown.
    */
-  Map<String, Mapping> sync(Admin source, Admin target, dev.mirror.client.internal.OffsetIndex index,
+  Map<String, Mapping> sync(Admin source, Admin target, OffsetIndex index,
       List<String> problems) throws InterruptedException {
     recreatedRemote.clear();
     Set<String> sourceTopics = get(source.listTopics().names(), "listing topics of source cluster '"
@@ -120,7 +135,7 @@ final class TopicSync {
             + " principal, or add partitions with kafka-topics --alter)");
       }
       result.put(e.getKey(), new Mapping(e.getKey(), e.getValue(), n, sd.topicId()));
-      org.apache.kafka.common.Uuid before = remoteIds.put(e.getValue(), td.topicId());
+      Uuid before = remoteIds.put(e.getValue(), td.topicId());
       if (before != null && !before.equals(td.topicId())) {
         String message = "remote topic '" + e.getValue() + "' on target cluster '" + flow.target() + "' was"
             + " deleted while the flow ran (topic id " + before + " is now " + td.topicId() + "): the records"
@@ -137,40 +152,37 @@ final class TopicSync {
     return result;
   }
 
-  /** Source partitions whose remote partition's end was compared with what the flow had copied into it. */
-  private final Set<org.apache.kafka.common.TopicPartition> endsChecked = new HashSet<>();
-
   /**
    * Finds remote topics that lost records Mirror had copied while no flow watched them (deleted and created
    * again, or truncated, while the process was down): a remote partition that ends before the target offset
    * its stored position says was reached. Each is checked once, when its position is known; its source topic
    * is then copied again from its first offset, as for a deletion seen while running.
    */
-  private void checkRemoteEnds(Admin target, dev.mirror.client.internal.OffsetIndex index,
+  private void checkRemoteEnds(Admin target, OffsetIndex index,
       Map<String, Mapping> mappings, List<String> problems) throws InterruptedException {
-    Map<org.apache.kafka.common.TopicPartition, Long> copiedUpTo = new HashMap<>();
-    Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> specs = new HashMap<>();
+    Map<TopicPartition, Long> copiedUpTo = new HashMap<>();
+    Map<TopicPartition, OffsetSpec> specs = new HashMap<>();
     for (Mapping m : mappings.values()) {
       for (int p = 0; p < m.partitions(); p++) {
-        org.apache.kafka.common.TopicPartition tp = new org.apache.kafka.common.TopicPartition(m.sourceTopic(), p);
+        TopicPartition tp = new TopicPartition(m.sourceTopic(), p);
         long next = endsChecked.contains(tp) ? -1 : index.targetNext(tp);
         if (next > 0) {
           copiedUpTo.put(tp, next);
-          specs.put(new org.apache.kafka.common.TopicPartition(m.remoteTopic(), p),
-              org.apache.kafka.clients.admin.OffsetSpec.latest());
+          specs.put(new TopicPartition(m.remoteTopic(), p),
+              OffsetSpec.latest());
         }
       }
     }
     if (specs.isEmpty()) {
       return;
     }
-    Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo>
+    Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo>
         ends = get(target.listOffsets(specs).all(), "reading the end offsets of remote topics on target cluster '"
         + flow.target() + "'");
-    for (Map.Entry<org.apache.kafka.common.TopicPartition, Long> e : copiedUpTo.entrySet()) {
+    for (Map.Entry<TopicPartition, Long> e : copiedUpTo.entrySet()) {
       endsChecked.add(e.getKey());
       Mapping m = mappings.get(e.getKey().topic());
-      var end = ends.get(new org.apache.kafka.common.TopicPartition(m.remoteTopic(), e.getKey().partition()));
+      var end = ends.get(new TopicPartition(m.remoteTopic(), e.getKey().partition()));
       if (end == null || end.offset() >= e.getValue() || recreatedRemote.contains(m.sourceTopic())) {
         continue;
       }
@@ -248,13 +260,13 @@ final class TopicSync {
    */
   private void awaitLeaders(Admin target, List<String> created, Map<String, String> remoteNames,
       Map<String, TopicDescription> targetDesc, long deadline) throws InterruptedException {
-    Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> pending = new HashMap<>();
+    Map<TopicPartition, OffsetSpec> pending = new HashMap<>();
     for (String t : created) {
       TopicDescription d = targetDesc.get(remoteNames.get(t));
       if (d != null) {
-        for (org.apache.kafka.common.TopicPartitionInfo p : d.partitions()) {
-          pending.put(new org.apache.kafka.common.TopicPartition(d.name(), p.partition()),
-              org.apache.kafka.clients.admin.OffsetSpec.latest());
+        for (TopicPartitionInfo p : d.partitions()) {
+          pending.put(new TopicPartition(d.name(), p.partition()),
+              OffsetSpec.latest());
         }
       }
     }
@@ -262,8 +274,8 @@ final class TopicSync {
       if (attempt > 0) {
         Thread.sleep(100);
       }
-      org.apache.kafka.clients.admin.ListOffsetsResult results = target.listOffsets(pending);
-      for (org.apache.kafka.common.TopicPartition tp : List.copyOf(pending.keySet())) {
+      ListOffsetsResult results = target.listOffsets(pending);
+      for (TopicPartition tp : List.copyOf(pending.keySet())) {
         try {
           results.partitionResult(tp).get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
           pending.remove(tp);
@@ -277,12 +289,6 @@ final class TopicSync {
           pending.size());
     }
   }
-
-  /** How long a round waits for topics it created to show in the target's metadata. */
-  private static final Duration CREATED_TOPIC_WAIT = Duration.ofSeconds(15);
-
-  /** Remote topics the current round failed to create; they are not waited for. */
-  private final Set<String> createFailed = new HashSet<>();
 
   /** Reads the source topics' configurations, keeping what a remote topic should copy. */
   private Map<String, Map<String, String>> configs(Admin source, Collection<String> topics)
