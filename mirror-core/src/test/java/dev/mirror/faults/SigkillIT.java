@@ -149,7 +149,7 @@ class SigkillIT {
         ChildJvm running = child;
         Await.until(Duration.ofSeconds(60), () -> assertThat(committedOffsets(topic)).as(running.describe())
             .isGreaterThan(0));
-        Thread.sleep(2_000 + random.nextInt(3_000));
+        Thread.sleep(1_000 + random.nextInt(2_000)); // three kills fit in the ~20 s of production
         child.kill();
         long before = committedOffsets(topic);
         assertThat(produced.get()).as("the kill happened while records were still produced").isLessThan(RECORDS);
