@@ -23,6 +23,7 @@ import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
 import org.apache.kafka.clients.admin.ListGroupsOptions;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
@@ -77,14 +78,29 @@ final class Checkpointer {
     return lastCheckpointMillis;
   }
 
+  /** The checkpoints topic, for {@link Topics#issue}. */
+  NewTopic newTopic(int replicationFactor) {
+    return Topics.compacted(topic, 1, replicationFactor);
+  }
+
   /** Creates the checkpoints topic when missing and loads the checkpoints written before, for monotonicity. */
-  void start(Admin targetAdmin, Consumer<byte[], byte[]> reader, int replicationFactor)
+  void start(Topics topics, Admin targetAdmin, java.util.function.Supplier<Consumer<byte[], byte[]>> reader,
+      int replicationFactor)
       throws InterruptedException {
-    Optional<String> problem = Topics.ensureCompacted(targetAdmin, flow.target(), topic, replicationFactor, timeout);
-    if (problem.isPresent()) {
-      throw new MirrorException(problem.get());
+    Topics.Ensured ensured = topics.ensure(targetAdmin, flow.target(), newTopic(replicationFactor));
+    if (ensured.problem().isPresent()) {
+      throw new MirrorException(ensured.problem().get());
     }
     int[] loaded = {0};
+    // A topic created just now holds nothing to load.
+    if (!ensured.created()) {
+      load(reader.get(), loaded);
+    }
+    log.info("checkpoints go to '{}' on cluster '{}' every {} ms ({} loaded)", topic, flow.target(),
+        flow.checkpointInterval().toMillis(), loaded[0]);
+  }
+
+  private void load(Consumer<byte[], byte[]> reader, int[] loaded) {
     StateReader.readToEnd(reader, List.of(new TopicPartition(topic, 0)), timeout, "checkpoints topic '" + topic + "'",
         r -> {
           if (r.value() == null) {
@@ -98,8 +114,6 @@ final class Checkpointer {
             log.warn("skipping unreadable record at offset {} of '{}': {}", r.offset(), topic, e.getMessage());
           }
         });
-    log.info("checkpoints go to '{}' on cluster '{}' every {} ms ({} loaded)", topic, flow.target(),
-        flow.checkpointInterval().toMillis(), loaded[0]);
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.mirror.ClusterSpec;
 import dev.mirror.FlowSpec;
 import dev.mirror.FlowStatus;
 import dev.mirror.MirrorException;
+import dev.mirror.PermissionReport;
 import dev.mirror.State;
 import dev.mirror.client.ReplicationPolicy;
 import java.time.Duration;
@@ -12,8 +13,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
@@ -58,6 +62,11 @@ final class FlowRunner {
   private volatile @Nullable Instant lastErrorTime;
   private volatile @Nullable Thread thread;
   private volatile String step = "starting";
+  private StartClock startClock = new StartClock();
+  private volatile @Nullable CompletableFuture<?> firstTopicSync;
+  private volatile @Nullable CompletableFuture<StartClients> startClients;
+  private volatile @Nullable CompletableFuture<List<PermissionReport.Check>>
+      preflight;
   private volatile boolean pauseRequested;
   private boolean preflightDone;
   private @Nullable String missingPermissions;
@@ -222,8 +231,8 @@ final class FlowRunner {
             break;
           }
           handleError(e);
-        } catch (RuntimeException | InterruptedException | java.util.concurrent.ExecutionException
-            | java.util.concurrent.TimeoutException e) {
+        } catch (RuntimeException | InterruptedException | ExecutionException
+            | TimeoutException e) {
           if (stopRequested) {
             log.debug("error while stopping", e);
             break;
@@ -286,7 +295,7 @@ final class FlowRunner {
     String detail;
     if (cause instanceof MirrorException) {
       detail = cause.getMessage();
-    } else if (cause instanceof java.util.concurrent.TimeoutException) {
+    } else if (cause instanceof TimeoutException) {
       detail = "no answer within " + timeout.toMillis() + " ms; check that the cluster is up and reachable at"
           + " its bootstrap.servers";
     } else if (cause instanceof org.apache.kafka.common.errors.TopicAuthorizationException
@@ -335,177 +344,333 @@ final class FlowRunner {
   }
 
   /** One life of the flow's clients. Returns normally only when asked to stop. */
-  private void runOnce() throws InterruptedException, java.util.concurrent.ExecutionException,
-      java.util.concurrent.TimeoutException {
+  private void runOnce() throws InterruptedException, ExecutionException,
+      TimeoutException {
     String prefix = "mirror-" + config.name() + "-" + flow.id() + "-";
     KafkaClients clients = config.clients();
     step = "connecting to source cluster '" + source.alias() + "'";
+    startClock = new StartClock();
     try (Closer closer = new Closer(CLIENT_CLOSE_TIMEOUT, log)) {
       Admin sourceAdmin = closer.admin(clients.admin(ClientConfigs.admin(source, flow, prefix + "source-admin",
           timeout)));
       step = "connecting to target cluster '" + target.alias() + "'";
       Admin targetAdmin = closer.admin(clients.admin(ClientConfigs.admin(target, flow, prefix + "target-admin",
           timeout)));
+      startClock.lap("admin clients");
       if (!preflightDone) {
-        step = "checking permissions on clusters '" + source.alias() + "' and '" + target.alias() + "'";
-        dev.mirror.PermissionReport report = new dev.mirror.PermissionReport(new Preflight(flow, policy,
-            InternalTopics.state(config.name(), flow.source()), config.name(), timeout).run(sourceAdmin, targetAdmin));
-        // Checked once per Mirror start; a cluster that cannot be reached fails here and is retried.
-        preflightDone = true;
-        if (!report.allRequiredGranted()) {
-          missingPermissions = report.missing().toString();
-          recordError("missing permissions: " + missingPermissions);
-          log.warn("permission check before replicating: {}", report);
-        } else if (!report.missingOptional().isEmpty()) {
-          log.info("permission check before replicating: {}", report);
-        }
+        startPreflight(sourceAdmin, targetAdmin);
       }
-      StateStore store = new StateStore(InternalTopics.state(config.name(), flow.source()), log);
-      int internalRf = config.internalTopicReplicationFactor();
-      step = "creating state topic '" + store.topic() + "' on target cluster '" + target.alias() + "'";
-      store.ensureTopic(targetAdmin, internalRf, timeout);
-
-      step = "reading state topic '" + store.topic() + "' on target cluster '" + target.alias() + "'";
-      Consumer<byte[], byte[]> reader = closer.consumer(
-          clients.consumer(ClientConfigs.targetConsumer(target, flow, prefix + "state-reader")));
-      activeConsumer = reader;
-      if (stopRequested) {
-        return;
-      }
-      // Instances sharing the flow restore each shard when the group assigns it to them.
-      StateStore.Restored restored = flow.scaleOut()
-          ? new StateStore.Restored(Map.of(), new dev.mirror.client.internal.OffsetIndex()) : store.load(reader);
-
-      Producer<byte[], byte[]>[] sourceProducer = newProducerHolder();
-      java.util.function.Supplier<Producer<byte[], byte[]>> sourceProducerSupplier = () -> {
-        if (sourceProducer[0] == null) {
-          sourceProducer[0] = closer.producer(clients.producer(
-              ClientConfigs.sourceProducer(source, prefix + "source-producer")));
-        }
-        return sourceProducer[0];
-      };
-      Producer<byte[], byte[]> control = closer.producer(
-          clients.producer(ClientConfigs.controlProducer(target, flow, prefix + "control-producer")));
-
-      Checkpointer checkpointer = null;
-      if (flow.emitCheckpoints()) {
-        step = "loading checkpoints on target cluster '" + target.alias() + "'";
-        checkpointer = new Checkpointer(flow, policy, timeout, log);
-        checkpointer.start(targetAdmin, reader, internalRf);
-      }
-      Heartbeats heartbeats = null;
-      if (flow.emitHeartbeats()) {
-        step = "creating heartbeats topics on source cluster '" + source.alias() + "' and target cluster '"
-            + target.alias() + "'";
-        heartbeats = new Heartbeats(flow, policy, timeout, log, sourceProducerSupplier);
-        heartbeats.start(sourceAdmin, targetAdmin, internalRf);
-      }
-      OffsetSyncs offsetSyncs = null;
-      if (flow.emitOffsetSyncs()) {
-        step = "creating offset-syncs topic";
-        offsetSyncs = OffsetSyncs.start(flow, policy, sourceAdmin, targetAdmin, control, sourceProducerSupplier,
-            internalRf, timeout, log);
-      }
-      ReplicationWorker.SyncSink syncs = offsetSyncs == null ? ReplicationWorker.SyncSink.NONE : offsetSyncs;
-
-      List<CopyTask> tasks = new ArrayList<>();
-      List<Producer<byte[], byte[]>> producers = new ArrayList<>();
-      java.util.concurrent.atomic.AtomicReference<org.apache.kafka.clients.consumer.ConsumerGroupMetadata> generation =
-          new java.util.concurrent.atomic.AtomicReference<>();
-      int taskCount = Math.min(flow.tasks(), store.shards());
-      String replicatingStep = "replicating from source cluster '" + source.alias() + "' to target cluster '"
-          + target.alias() + "'";
-      String storingStep = "storing positions in '" + store.topic() + "' on target cluster '" + target.alias() + "'";
-      for (int i = 0; i < taskCount; i++) {
-        String suffix = taskCount == 1 ? "" : "-" + i;
-        Consumer<byte[], byte[]> consumer = closer.consumer(
-            clients.consumer(ClientConfigs.sourceConsumer(source, flow, prefix + "consumer" + suffix)));
-        Producer<byte[], byte[]> producer;
-        if (flow.exactlyOnce()) {
-          // Stable per copy thread, so a restarted process fences its predecessor and aborts what it left open;
-          // instances sharing the flow are fenced by the group generation instead.
-          String transactionalId = InternalTopics.transactionalIdPrefix(config.name(), flow.id())
-              + (flow.scaleOut() ? instanceId + "-" : "") + i;
-          producer = closer.producer(clients.producer(ClientConfigs.transactionalProducer(target, flow,
-              prefix + "producer" + suffix, transactionalId)));
-          step = "initializing transactions of '" + transactionalId + "' on target cluster '" + target.alias() + "'";
-          producer.initTransactions();
-        } else {
-          producer = closer.producer(
-              clients.producer(ClientConfigs.targetProducer(target, flow, prefix + "producer" + suffix)));
-        }
-        producers.add(producer);
-        ReplicationWorker worker = new ReplicationWorker(consumer, producer, store, restored,
-            flow, timeout, stats, config.clock(), log,
-            policy instanceof dev.mirror.client.IdentityReplicationPolicy
-                ? new Provenance(flow.source(), flow.target()) : null, metrics, this::recordError,
-            flow.exactlyOnce() && flow.scaleOut() ? generation::get : null);
-        Duration commitInterval = flow.exactlyOnce() && flow.commitInterval().compareTo(MIN_TRANSACTION) < 0
-            ? MIN_TRANSACTION : flow.commitInterval();
-        tasks.add(new CopyTask(threadName + "-copy" + suffix, worker, consumer, syncs, commitInterval,
-            replicatingStep, storingStep, () -> config.clock().millis(), log));
-      }
-      if (taskCount > 1) {
-        log.info("{} copy threads share the flow's partitions, each owning whole shards of {}", taskCount,
-            store.shards());
-      }
-      if (stopRequested) {
-        return;
-      }
-      activeConsumer = null;
-      currentTasks = List.copyOf(tasks);
-      currentProducers = List.copyOf(producers);
-      Map<String, String> mdc = MDC.getCopyOfContextMap();
-      for (CopyTask t : tasks) {
-        t.start(mdc == null ? Map.of() : mdc);
-      }
-      ShardMembership membership = null;
-      mappings = Map.of();
-      owned = java.util.stream.IntStream.range(0, store.shards()).boxed()
-          .collect(java.util.stream.Collectors.toUnmodifiableSet());
       try {
-        if (flow.scaleOut()) {
-          owned = Set.of();
-          String groupId = InternalTopics.membershipGroup(config.name(), flow.id());
-          Consumer<byte[], byte[]> mc = closer.consumer(clients.consumer(
-              ClientConfigs.membershipConsumer(target, flow, prefix + "membership", groupId)));
-          membership = new ShardMembership(mc, store.topic(), groupId, generation,
-              new Handover(tasks, store, reader, restored.index(), syncs), log);
-          activeConsumer = mc;
-          step = "joining group '" + groupId + "' of the instances sharing the flow on target cluster '"
-              + target.alias() + "'";
-          membership.join(timeout);
-        }
-        control(tasks, store, sourceAdmin, targetAdmin, control, topicSync, checkpointer, heartbeats, offsetSyncs,
-            syncs, restored.index(), membership);
+        runClients(closer, prefix, clients, sourceAdmin, targetAdmin);
       } finally {
-        if (membership != null) {
-          membership.closing();
-        }
-        for (CopyTask t : tasks) {
-          t.requestStop(false); // no-op for tasks that already stopped
-        }
-        for (CopyTask t : tasks) {
-          if (!t.join(CLIENT_CLOSE_TIMEOUT)) {
-            log.warn("copy thread of the flow did not end within {} ms; closing its clients anyway",
-                CLIENT_CLOSE_TIMEOUT.toMillis());
-          }
-          t.close();
+        // A start that failed reports what the permission check found (before its own error, as the check is
+        // what names every missing permission); a stopping flow does not wait for it.
+        try {
+          reportPreflight(!stopRequested);
+        } catch (Exception e) {
+          log.debug("permission check did not complete", e);
         }
       }
     } finally {
       activeConsumer = null;
       currentTasks = List.of();
       currentProducers = List.of();
+      // A start that failed early may leave its first topic sync running: it ends once the admin clients are
+      // closed, and must end before the next attempt syncs again.
+      CompletableFuture<StartClients> unused = startClients;
+      startClients = null;
+      if (unused != null) {
+        try {
+          unused.get(CLIENT_CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).close(CLIENT_CLOSE_TIMEOUT);
+        } catch (ExecutionException | TimeoutException e) {
+          log.debug("clients of the failed start", e);
+        }
+      }
+      CompletableFuture<?> sync = firstTopicSync;
+      firstTopicSync = null;
+      if (sync != null) {
+        try {
+          sync.get(CLIENT_CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+          log.debug("first topic sync of the failed start", e);
+        }
+      }
+    }
+  }
+
+  /**
+   * Starts the permission check on a thread of its own. It reports rather than gates (a missing permission
+   * shows up as the error of the step that needs it), so the start goes on while it asks the clusters.
+   */
+  private void startPreflight(Admin sourceAdmin, Admin targetAdmin) {
+    Preflight check = new Preflight(flow, policy, InternalTopics.state(config.name(), flow.source()), config.name(),
+        timeout);
+    preflight = onOwnThread("permission-check", () -> check.run(sourceAdmin, targetAdmin));
+  }
+
+  /** Work of the start that waits on the clusters, run beside the rest of the start. */
+  private interface StartWork<T> {
+    T run() throws Exception;
+  }
+
+  private <T> CompletableFuture<T> onOwnThread(String name, StartWork<T> work) {
+    CompletableFuture<T> f = new CompletableFuture<>();
+    Map<String, String> mdc = MDC.getCopyOfContextMap();
+    Thread t = new Thread(() -> {
+      if (mdc != null) {
+        MDC.setContextMap(mdc);
+      }
+      try {
+        f.complete(work.run());
+      } catch (Exception e) {
+        f.completeExceptionally(e);
+      }
+    }, threadName + "-" + name);
+    t.setDaemon(true);
+    t.start();
+    return f;
+  }
+
+  /**
+   * Waits for work started with {@link #onOwnThread} (its own calls are bounded by the flow's timeout), giving up
+   * when the flow is asked to stop; rethrows what the work threw.
+   */
+  private <T> @Nullable T await(CompletableFuture<T> f) throws InterruptedException, ExecutionException {
+    long deadline = System.nanoTime() + 10 * timeout.toNanos();
+    while (!stopRequested) {
+      try {
+        return f.get(100, TimeUnit.MILLISECONDS);
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof RuntimeException) {
+          throw (RuntimeException) e.getCause();
+        }
+        throw e;
+      } catch (TimeoutException e) {
+        if (System.nanoTime() > deadline) {
+          throw new MirrorException("the start did not complete within " + 10 * timeout.toMillis() + " ms", e);
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Reports the permission check once it has ended, waiting for it (up to the timeout) when {@code wait}. A check
+   * that failed (a cluster that cannot be reached) fails the start, which is retried and checks again.
+   */
+  private void reportPreflight(boolean wait) throws InterruptedException, ExecutionException,
+      TimeoutException {
+    CompletableFuture<List<PermissionReport.Check>> f = preflight;
+    if (f == null || (!wait && !f.isDone())) {
+      return;
+    }
+    preflight = null;
+    List<PermissionReport.Check> checks;
+    try {
+      checks = f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException) {
+        throw (RuntimeException) e.getCause();
+      }
+      throw e;
+    }
+    // Checked once per Mirror start.
+    preflightDone = true;
+    PermissionReport report = new PermissionReport(checks);
+    if (!report.allRequiredGranted()) {
+      missingPermissions = report.missing().toString();
+      recordError("missing permissions: " + missingPermissions);
+      log.warn("permission check before replicating: {}", report);
+    } else if (!report.missingOptional().isEmpty()) {
+      log.info("permission check before replicating: {}", report);
+    }
+  }
+
+  /** The rest of one life of the flow's clients, once the admin clients exist. */
+  private void runClients(Closer closer, String prefix, KafkaClients clients, Admin sourceAdmin, Admin targetAdmin)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    StateStore store = new StateStore(InternalTopics.state(config.name(), flow.source()), log);
+    int internalRf = config.internalTopicReplicationFactor();
+    Checkpointer checkpointer = flow.emitCheckpoints() ? new Checkpointer(flow, policy, timeout, log) : null;
+    Heartbeats heartbeats = null;
+    Producer<byte[], byte[]>[] sourceProducer = newProducerHolder();
+    java.util.function.Supplier<Producer<byte[], byte[]>> sourceProducerSupplier = () -> {
+      if (sourceProducer[0] == null) {
+        sourceProducer[0] = closer.producer(clients.producer(
+            ClientConfigs.sourceProducer(source, prefix + "source-producer")));
+      }
+      return sourceProducer[0];
+    };
+    if (flow.emitHeartbeats()) {
+      heartbeats = new Heartbeats(flow, policy, timeout, log, sourceProducerSupplier);
+    }
+    // Every internal topic is asked for at once: a first start waits for one creation, not one per topic.
+    Topics topics = new Topics(timeout);
+    topics.issue(targetAdmin, target.alias(), store.newTopic(internalRf));
+    if (checkpointer != null) {
+      topics.issue(targetAdmin, target.alias(), checkpointer.newTopic(internalRf));
+    }
+    if (heartbeats != null) {
+      topics.issue(targetAdmin, target.alias(), heartbeats.newTopic(internalRf));
+      topics.issue(sourceAdmin, source.alias(), heartbeats.newTopic(internalRf));
+    }
+    if (flow.emitOffsetSyncs()) {
+      boolean onTarget = OffsetSyncs.onTarget(flow);
+      topics.issue(onTarget ? targetAdmin : sourceAdmin, onTarget ? target.alias() : source.alias(),
+          OffsetSyncs.newTopic(flow, policy, internalRf));
+    }
+    // The first topic sync (creating remote topics and waiting for their leaders) runs beside the rest of the
+    // start; what needs the stored positions (remote topics that lost records) is checked once they are read.
+    CompletableFuture<FirstSync> firstSync = onOwnThread("topic-sync", () -> {
+      List<String> problems = new ArrayList<>();
+      return new FirstSync(topicSync.sync(sourceAdmin, targetAdmin, new dev.mirror.client.internal.OffsetIndex(),
+          problems), problems);
+    });
+    firstTopicSync = firstSync;
+    // Creating clients is mostly loading classes: it runs beside the creation of the state topic.
+    int plannedTasks = Math.min(flow.tasks(), InternalTopics.STATE_PARTITIONS);
+    CompletableFuture<StartClients> made = onOwnThread("clients", () -> makeClients(clients, prefix, plannedTasks));
+    startClients = made;
+    step = "creating state topic '" + store.topic() + "' on target cluster '" + target.alias() + "'";
+    store.ensureTopic(topics, targetAdmin, target.alias(), internalRf, timeout);
+    startClock.lap("state topic");
+
+    step = "reading state topic '" + store.topic() + "' on target cluster '" + target.alias() + "'";
+    // Created when first needed: a first start has nothing to read.
+    Consumer<byte[], byte[]>[] readerHolder = newConsumerHolder();
+    java.util.function.Supplier<Consumer<byte[], byte[]>> reader = () -> {
+      if (readerHolder[0] == null) {
+        readerHolder[0] = closer.consumer(
+            clients.consumer(ClientConfigs.targetConsumer(target, flow, prefix + "state-reader")));
+        if (activeConsumer == null) {
+          activeConsumer = readerHolder[0]; // woken up by a stop while the start reads
+        }
+      }
+      return readerHolder[0];
+    };
+    if (stopRequested) {
+      return;
+    }
+    // Instances sharing the flow restore each shard when the group assigns it to them.
+    StateStore.Restored restored = flow.scaleOut() || store.createdNow()
+        ? new StateStore.Restored(Map.of(), new dev.mirror.client.internal.OffsetIndex()) : store.load(reader.get());
+    startClock.lap("positions restored");
+
+    StartClients ready = await(made);
+    if (ready == null) {
+      return; // asked to stop
+    }
+    startClients = null;
+    Producer<byte[], byte[]> control = closer.producer(ready.control());
+    for (int i = 0; i < ready.consumers().size(); i++) {
+      closer.consumer(ready.consumers().get(i));
+      closer.producer(ready.producers().get(i));
+    }
+    startClock.lap("clients");
+
+    if (checkpointer != null) {
+      step = "loading checkpoints on target cluster '" + target.alias() + "'";
+      checkpointer.start(topics, targetAdmin, reader, internalRf);
+    }
+    if (heartbeats != null) {
+      step = "creating heartbeats topics on source cluster '" + source.alias() + "' and target cluster '"
+          + target.alias() + "'";
+      heartbeats.start(topics, sourceAdmin, targetAdmin, internalRf);
+    }
+    OffsetSyncs offsetSyncs = null;
+    if (flow.emitOffsetSyncs()) {
+      step = "creating offset-syncs topic";
+      offsetSyncs = OffsetSyncs.start(topics, flow, policy, sourceAdmin, targetAdmin, control,
+          sourceProducerSupplier, internalRf, log);
+    }
+    ReplicationWorker.SyncSink syncs = offsetSyncs == null ? ReplicationWorker.SyncSink.NONE : offsetSyncs;
+    startClock.lap("checkpoints, heartbeats and offset syncs");
+
+    List<CopyTask> tasks = new ArrayList<>();
+    List<Producer<byte[], byte[]>> producers = new ArrayList<>();
+    java.util.concurrent.atomic.AtomicReference<org.apache.kafka.clients.consumer.ConsumerGroupMetadata> generation =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    int taskCount = Math.min(flow.tasks(), store.shards());
+    String replicatingStep = "replicating from source cluster '" + source.alias() + "' to target cluster '"
+        + target.alias() + "'";
+    String storingStep = "storing positions in '" + store.topic() + "' on target cluster '" + target.alias() + "'";
+    for (int i = 0; i < taskCount; i++) {
+      String suffix = taskCount == 1 ? "" : "-" + i;
+      Consumer<byte[], byte[]> consumer = ready.consumers().get(i);
+      Producer<byte[], byte[]> producer = ready.producers().get(i);
+      if (flow.exactlyOnce()) {
+        step = "initializing transactions of '" + transactionalId(i) + "' on target cluster '" + target.alias()
+            + "'";
+        producer.initTransactions();
+      }
+      producers.add(producer);
+      ReplicationWorker worker = new ReplicationWorker(consumer, producer, store, restored,
+          flow, timeout, stats, config.clock(), log,
+          policy instanceof dev.mirror.client.IdentityReplicationPolicy
+              ? new Provenance(flow.source(), flow.target()) : null, metrics, this::recordError,
+          flow.exactlyOnce() && flow.scaleOut() ? generation::get : null);
+      Duration commitInterval = flow.exactlyOnce() && flow.commitInterval().compareTo(MIN_TRANSACTION) < 0
+          ? MIN_TRANSACTION : flow.commitInterval();
+      tasks.add(new CopyTask(threadName + "-copy" + suffix, worker, consumer, syncs, commitInterval,
+          replicatingStep, storingStep, () -> config.clock().millis(), log));
+    }
+    startClock.lap("copy threads");
+    if (taskCount > 1) {
+      log.info("{} copy threads share the flow's partitions, each owning whole shards of {}", taskCount,
+          store.shards());
+    }
+    if (stopRequested) {
+      return;
+    }
+    activeConsumer = null;
+    currentTasks = List.copyOf(tasks);
+    currentProducers = List.copyOf(producers);
+    Map<String, String> mdc = MDC.getCopyOfContextMap();
+    for (CopyTask t : tasks) {
+      t.start(mdc == null ? Map.of() : mdc);
+    }
+    ShardMembership membership = null;
+    mappings = Map.of();
+    owned = java.util.stream.IntStream.range(0, store.shards()).boxed()
+        .collect(java.util.stream.Collectors.toUnmodifiableSet());
+    try {
+      if (flow.scaleOut()) {
+        owned = Set.of();
+        String groupId = InternalTopics.membershipGroup(config.name(), flow.id());
+        Consumer<byte[], byte[]> mc = closer.consumer(clients.consumer(
+            ClientConfigs.membershipConsumer(target, flow, prefix + "membership", groupId)));
+        membership = new ShardMembership(mc, store.topic(), groupId, generation,
+            new Handover(tasks, store, reader, restored.index(), syncs), log);
+        activeConsumer = mc;
+        step = "joining group '" + groupId + "' of the instances sharing the flow on target cluster '"
+            + target.alias() + "'";
+        membership.join(timeout);
+      }
+      control(tasks, store, sourceAdmin, targetAdmin, control, firstSync, checkpointer, heartbeats, offsetSyncs,
+          syncs, restored.index(), membership);
+    } finally {
+      if (membership != null) {
+        membership.closing();
+      }
+      for (CopyTask t : tasks) {
+        t.requestStop(false); // no-op for tasks that already stopped
+      }
+      for (CopyTask t : tasks) {
+        if (!t.join(CLIENT_CLOSE_TIMEOUT)) {
+          log.warn("copy thread of the flow did not end within {} ms; closing its clients anyway",
+              CLIENT_CLOSE_TIMEOUT.toMillis());
+        }
+        t.close();
+      }
     }
   }
 
   /** The control loop: topic sync, pause, metadata sync, heartbeats and checkpoints, while the tasks copy. */
   private void control(List<CopyTask> tasks, StateStore store, Admin sourceAdmin, Admin targetAdmin,
-      Producer<byte[], byte[]> control, TopicSync topicSync, @Nullable Checkpointer checkpointer,
+      Producer<byte[], byte[]> control, CompletableFuture<FirstSync> firstSync, @Nullable Checkpointer checkpointer,
       @Nullable Heartbeats heartbeats, @Nullable OffsetSyncs offsetSyncs, ReplicationWorker.SyncSink syncs,
       dev.mirror.client.internal.OffsetIndex index, @Nullable ShardMembership membership)
-      throws InterruptedException, java.util.concurrent.ExecutionException, java.util.concurrent.TimeoutException {
+      throws InterruptedException, ExecutionException, TimeoutException {
     long nextRefresh = 0;
     long nextCheckpoint = 0;
     long nextHeartbeat = 0;
@@ -514,14 +679,26 @@ final class FlowRunner {
     MetadataSync metadataSync = new MetadataSync(flow, topicSync, timeout, log);
     boolean announced = false;
     while (!stopRequested) {
+      reportPreflight(false);
       long now = System.nanoTime();
       if (now >= nextRefresh && (!announced || flow.refreshTopics())) {
         step = "syncing topics from source cluster '" + source.alias() + "' to target cluster '"
             + target.alias() + "'";
         List<String> problems = new ArrayList<>();
-        mappings = topicSync.sync(sourceAdmin, targetAdmin, index, problems);
+        if (!announced) {
+          FirstSync first = await(firstSync);
+          if (first == null) {
+            break; // asked to stop
+          }
+          problems.addAll(first.problems());
+          mappings = first.mappings();
+          topicSync.checkRemoteEnds(targetAdmin, index, mappings, problems);
+          startClock.lap("topic sync");
+        } else {
+          mappings = topicSync.sync(sourceAdmin, targetAdmin, index, problems);
+        }
         stats.topics = mappings.size();
-        List<java.util.concurrent.CompletableFuture<Integer>> assigned = reassign(tasks, store, w -> { });
+        List<CompletableFuture<Integer>> assigned = reassign(tasks, store, w -> { });
         for (String recreated : topicSync.recreatedRemoteTopics()) {
           for (CopyTask t : tasks) {
             t.submit(w -> {
@@ -534,6 +711,7 @@ final class FlowRunner {
           // The partitions, at least, must be known and their start positions stored before RUNNING.
           step = "starting partitions at their stored positions";
           awaitAll(tasks, assigned);
+          startClock.lap("start positions");
         }
         if (!problems.isEmpty()) {
           recordError(problems.get(0) + (problems.size() > 1 ? " (and " + (problems.size() - 1) + " more)" : ""));
@@ -545,7 +723,8 @@ final class FlowRunner {
         announced = true;
         replicated = positions(tasks);
         if (state.compareAndSet(State.STARTING, State.RUNNING)) {
-          log.info("state STARTING -> RUNNING ({} topics, {} partitions)", stats.topics, stats.partitions);
+          log.info("state STARTING -> RUNNING ({} topics, {} partitions) after {}", stats.topics, stats.partitions,
+              startClock.summary());
         }
       }
       checkTasks(tasks);
@@ -632,7 +811,7 @@ final class FlowRunner {
       dev.mirror.client.internal.OffsetIndex index)
       throws InterruptedException {
     long nowMillis = config.clock().millis();
-    List<java.util.concurrent.CompletableFuture<Map<TopicPartition, Long>>> rounds = new ArrayList<>();
+    List<CompletableFuture<Map<TopicPartition, Long>>> rounds = new ArrayList<>();
     for (CopyTask t : tasks) {
       rounds.add(t.submit(w -> {
         w.commitPositions(syncs);
@@ -642,10 +821,10 @@ final class FlowRunner {
     }
     Map<TopicPartition, Long> atCheckpoint = new java.util.HashMap<>();
     long deadline = System.nanoTime() + timeout.toNanos();
-    for (java.util.concurrent.CompletableFuture<Map<TopicPartition, Long>> r : rounds) {
+    for (CompletableFuture<Map<TopicPartition, Long>> r : rounds) {
       try {
         atCheckpoint.putAll(r.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
-      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      } catch (ExecutionException | TimeoutException e) {
         // A failed task is reported by checkTasks; a busy one gets the next round.
         log.debug("checkpoint round skipped: a copy thread did not answer", e);
         return;
@@ -683,12 +862,12 @@ final class FlowRunner {
    * Runs {@code before} and then a new assignment on every task: task {@code i} of {@code n} copies the
    * partitions of the owned shards whose number modulo {@code n} is {@code i}.
    */
-  private List<java.util.concurrent.CompletableFuture<Integer>> reassign(List<CopyTask> tasks, StateStore store,
+  private List<CompletableFuture<Integer>> reassign(List<CopyTask> tasks, StateStore store,
       java.util.function.Consumer<ReplicationWorker> before) {
     Map<String, TopicSync.Mapping> current = mappings;
     Set<Integer> shards = owned;
     int count = tasks.size();
-    List<java.util.concurrent.CompletableFuture<Integer>> futures = new ArrayList<>();
+    List<CompletableFuture<Integer>> futures = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       int task = i;
       futures.add(tasks.get(i).submit(w -> {
@@ -703,15 +882,63 @@ final class FlowRunner {
     return futures;
   }
 
+  /**
+   * The transactional id of copy thread {@code i}: stable, so a restarted process fences its predecessor and
+   * aborts what it left open; instances sharing the flow are fenced by the group generation instead.
+   */
+  private String transactionalId(int i) {
+    return InternalTopics.transactionalIdPrefix(config.name(), flow.id()) + (flow.scaleOut() ? instanceId + "-" : "")
+        + i;
+  }
+
+  /** The clients a start creates beside its other work: the control producer and each copy thread's pair. */
+  private record StartClients(Producer<byte[], byte[]> control, List<Consumer<byte[], byte[]>> consumers,
+      List<Producer<byte[], byte[]>> producers) {
+    void close(Duration bound) {
+      for (int i = consumers.size() - 1; i >= 0; i--) {
+        producers.get(i).close(bound);
+        consumers.get(i).close(org.apache.kafka.clients.consumer.CloseOptions.timeout(bound));
+      }
+      control.close(bound);
+    }
+  }
+
+  private StartClients makeClients(KafkaClients clients, String prefix, int count) {
+    Producer<byte[], byte[]> control =
+        clients.producer(ClientConfigs.controlProducer(target, flow, prefix + "control-producer"));
+    List<Consumer<byte[], byte[]>> consumers = new ArrayList<>();
+    List<Producer<byte[], byte[]>> producers = new ArrayList<>();
+    try {
+      for (int i = 0; i < count; i++) {
+        String suffix = count == 1 ? "" : "-" + i;
+        consumers.add(clients.consumer(ClientConfigs.sourceConsumer(source, flow, prefix + "consumer" + suffix)));
+        producers.add(clients.producer(flow.exactlyOnce()
+            ? ClientConfigs.transactionalProducer(target, flow, prefix + "producer" + suffix, transactionalId(i))
+            : ClientConfigs.targetProducer(target, flow, prefix + "producer" + suffix)));
+      }
+    } catch (RuntimeException e) {
+      if (consumers.size() > producers.size()) {
+        consumers.remove(consumers.size() - 1).close(org.apache.kafka.clients.consumer.CloseOptions.timeout(
+            CLIENT_CLOSE_TIMEOUT));
+      }
+      new StartClients(control, consumers, producers).close(CLIENT_CLOSE_TIMEOUT);
+      throw e;
+    }
+    return new StartClients(control, consumers, producers);
+  }
+
+  /** What the first topic sync of a start found. */
+  private record FirstSync(Map<String, TopicSync.Mapping> mappings, List<String> problems) {}
+
   /** Moves shards in and out of this instance as the group of instances sharing the flow decides. */
   private final class Handover implements ShardMembership.Listener {
     private final List<CopyTask> tasks;
     private final StateStore store;
-    private final Consumer<byte[], byte[]> reader;
+    private final java.util.function.Supplier<Consumer<byte[], byte[]>> reader;
     private final dev.mirror.client.internal.OffsetIndex index;
     private final ReplicationWorker.SyncSink syncs;
 
-    Handover(List<CopyTask> tasks, StateStore store, Consumer<byte[], byte[]> reader,
+    Handover(List<CopyTask> tasks, StateStore store, java.util.function.Supplier<Consumer<byte[], byte[]>> reader,
         dev.mirror.client.internal.OffsetIndex index, ReplicationWorker.SyncSink syncs) {
       this.tasks = tasks;
       this.store = store;
@@ -726,7 +953,7 @@ final class FlowRunner {
       left.removeAll(shards);
       owned = Set.copyOf(left);
       java.util.function.Predicate<TopicPartition> gone = tp -> shards.contains(store.shard(tp));
-      List<java.util.concurrent.CompletableFuture<Integer>> done = reassign(tasks, store, w -> {
+      List<CompletableFuture<Integer>> done = reassign(tasks, store, w -> {
         if (lost) {
           w.forget(gone); // another instance may own them already: store nothing more for them
         } else {
@@ -738,7 +965,7 @@ final class FlowRunner {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new org.apache.kafka.common.errors.InterruptException(e);
-      } catch (java.util.concurrent.TimeoutException e) {
+      } catch (TimeoutException e) {
         throw new MirrorException("copy threads did not store the positions of shards " + shards
             + " within " + 2 * timeout.toMillis() + " ms", e);
       }
@@ -749,7 +976,7 @@ final class FlowRunner {
     @Override
     public void assigned(Set<Integer> shards) {
       step = "restoring the positions of shards " + shards + " from '" + store.topic() + "'";
-      Map<TopicPartition, Long> positions = store.load(reader, shards, index);
+      Map<TopicPartition, Long> positions = store.load(reader.get(), shards, index);
       Set<Integer> now = new java.util.HashSet<>(owned);
       now.addAll(shards);
       owned = Set.copyOf(now);
@@ -761,12 +988,12 @@ final class FlowRunner {
 
   /** Waits for every task to finish an action; a task that failed fails the flow with its own error. */
   private void awaitAll(List<CopyTask> tasks, List<? extends java.util.concurrent.Future<?>> futures)
-      throws InterruptedException, java.util.concurrent.TimeoutException {
+      throws InterruptedException, TimeoutException {
     long deadline = System.nanoTime() + 2 * timeout.toNanos();
     for (java.util.concurrent.Future<?> f : futures) {
       try {
         f.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-      } catch (java.util.concurrent.ExecutionException e) {
+      } catch (ExecutionException e) {
         checkTasks(tasks);
         throw new MirrorException(String.valueOf(e.getCause().getMessage()), e.getCause());
       }
@@ -798,6 +1025,11 @@ final class FlowRunner {
   @SuppressWarnings("unchecked")
   private static Producer<byte[], byte[]>[] newProducerHolder() {
     return (Producer<byte[], byte[]>[]) new Producer<?, ?>[1];
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Consumer<byte[], byte[]>[] newConsumerHolder() {
+    return (Consumer<byte[], byte[]>[]) new Consumer<?, ?>[1];
   }
 
   private void transition(State expected, State next) {

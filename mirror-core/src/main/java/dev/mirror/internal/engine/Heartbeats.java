@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.jspecify.annotations.Nullable;
@@ -38,12 +39,17 @@ final class Heartbeats {
     this.sourceProducer = sourceProducer;
   }
 
-  void start(Admin sourceAdmin, Admin targetAdmin, int replicationFactor) throws InterruptedException {
-    Optional<String> target = Topics.ensureCompacted(targetAdmin, flow.target(), topic, replicationFactor, timeout);
+  /** The heartbeats topic (the same name on both clusters), for {@link Topics#issue}. */
+  NewTopic newTopic(int replicationFactor) {
+    return Topics.compacted(topic, 1, replicationFactor);
+  }
+
+  void start(Topics topics, Admin sourceAdmin, Admin targetAdmin, int replicationFactor) throws InterruptedException {
+    Optional<String> target = topics.ensure(targetAdmin, flow.target(), newTopic(replicationFactor)).problem();
     if (target.isPresent()) {
       throw new dev.mirror.MirrorException(target.get());
     }
-    Optional<String> source = Topics.ensureCompacted(sourceAdmin, flow.source(), topic, replicationFactor, timeout);
+    Optional<String> source = topics.ensure(sourceAdmin, flow.source(), newTopic(replicationFactor)).problem();
     if (source.isPresent()) {
       disableSource(source.get());
     }

@@ -5,9 +5,9 @@ import dev.mirror.MirrorException;
 import dev.mirror.OffsetSyncsLocation;
 import dev.mirror.client.OffsetSync;
 import dev.mirror.client.ReplicationPolicy;
-import java.time.Duration;
 import java.util.Optional;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -30,15 +30,27 @@ final class OffsetSyncs implements ReplicationWorker.SyncSink {
     this.producer = producer;
   }
 
+  /** Whether the flow writes its offset syncs to the target cluster (else to the source). */
+  static boolean onTarget(FlowSpec flow) {
+    return flow.offsetSyncsLocation() == OffsetSyncsLocation.TARGET;
+  }
+
+  /** The offset-syncs topic, on the cluster {@link #onTarget} says, for {@link Topics#issue}. */
+  static NewTopic newTopic(FlowSpec flow, ReplicationPolicy policy, int replicationFactor) {
+    return Topics.compacted(policy.offsetSyncsTopic(onTarget(flow) ? flow.source() : flow.target()), 1,
+        replicationFactor);
+  }
+
   /** Creates the offset-syncs topic where the flow says and returns a sink writing to it. */
-  static OffsetSyncs start(FlowSpec flow, ReplicationPolicy policy, Admin sourceAdmin, Admin targetAdmin,
-      Producer<byte[], byte[]> targetProducer, java.util.function.Supplier<Producer<byte[], byte[]>> sourceProducer,
-      int replicationFactor, Duration timeout, Logger log) throws InterruptedException {
-    boolean onTarget = flow.offsetSyncsLocation() == OffsetSyncsLocation.TARGET;
-    String topic = policy.offsetSyncsTopic(onTarget ? flow.source() : flow.target());
+  static OffsetSyncs start(Topics topics, FlowSpec flow, ReplicationPolicy policy, Admin sourceAdmin,
+      Admin targetAdmin, Producer<byte[], byte[]> targetProducer,
+      java.util.function.Supplier<Producer<byte[], byte[]>> sourceProducer, int replicationFactor, Logger log)
+      throws InterruptedException {
+    boolean onTarget = onTarget(flow);
+    NewTopic newTopic = newTopic(flow, policy, replicationFactor);
+    String topic = newTopic.name();
     String cluster = onTarget ? flow.target() : flow.source();
-    Optional<String> problem = Topics.ensureCompacted(onTarget ? targetAdmin : sourceAdmin, cluster, topic,
-        replicationFactor, timeout);
+    Optional<String> problem = topics.ensure(onTarget ? targetAdmin : sourceAdmin, cluster, newTopic).problem();
     if (problem.isPresent()) {
       throw new MirrorException(problem.get() + (onTarget ? ""
           : "; or write offset syncs to the target with offsetSyncsLocation(TARGET)"));

@@ -1,5 +1,6 @@
 package dev.mirror.internal.engine;
 
+import dev.mirror.MirrorException;
 import dev.mirror.client.internal.OffsetIndex;
 import dev.mirror.client.internal.StateCodec;
 import dev.mirror.client.internal.StateReader;
@@ -20,8 +21,6 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
 
@@ -41,6 +40,7 @@ final class StateStore {
   private final String topic;
   private final Logger log;
   private int partitions = InternalTopics.STATE_PARTITIONS;
+  private boolean createdNow;
 
   StateStore(String topic, Logger log) {
     this.topic = topic;
@@ -51,25 +51,33 @@ final class StateStore {
     return topic;
   }
 
+  /** Whether {@link #ensureTopic} created the topic, so it holds nothing to restore. */
+  boolean createdNow() {
+    return createdNow;
+  }
+
+  /** The state topic, for {@link Topics#issue}. */
+  NewTopic newTopic(int replicationFactor) {
+    return Topics.compacted(topic, InternalTopics.STATE_PARTITIONS, replicationFactor);
+  }
+
   /** Creates the state topic when missing and learns its partition count. */
-  void ensureTopic(Admin targetAdmin, int replicationFactor, Duration timeout)
+  void ensureTopic(Topics topics, Admin targetAdmin, String cluster, int replicationFactor, Duration timeout)
       throws InterruptedException, ExecutionException, TimeoutException {
+    Topics.Ensured ensured = topics.ensure(targetAdmin, cluster, newTopic(replicationFactor));
+    if (ensured.created()) {
+      log.info("created state topic '{}' with {} partitions", topic, InternalTopics.STATE_PARTITIONS);
+      createdNow = true;
+      partitions = InternalTopics.STATE_PARTITIONS;
+      return;
+    }
+    // It exists, or could not be created: an existing topic serves without the permission to create it.
     Optional<TopicDescription> existing = describe(targetAdmin, timeout);
     if (existing.isEmpty()) {
-      NewTopic nt = new NewTopic(topic, Optional.of(InternalTopics.STATE_PARTITIONS),
-          replicationFactor < 0 ? Optional.empty() : Optional.of((short) replicationFactor))
-          .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
-      try {
-        targetAdmin.createTopics(List.of(nt)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        log.info("created state topic '{}' with {} partitions", topic, InternalTopics.STATE_PARTITIONS);
-      } catch (ExecutionException e) {
-        if (!(e.getCause() instanceof TopicExistsException)) {
-          throw e;
-        }
-      }
-      existing = describe(targetAdmin, timeout);
+      throw new MirrorException(ensured.problem().orElse("state topic '" + topic + "' on cluster '" + cluster
+          + "' was deleted while Mirror created it; it is created again on the next attempt"));
     }
-    partitions = existing.map(d -> d.partitions().size()).orElse(InternalTopics.STATE_PARTITIONS);
+    partitions = existing.get().partitions().size();
   }
 
   private Optional<TopicDescription> describe(Admin admin, Duration timeout)

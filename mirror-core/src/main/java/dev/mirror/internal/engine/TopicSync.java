@@ -158,7 +158,7 @@ final class TopicSync {
    * its stored position says was reached. Each is checked once, when its position is known; its source topic
    * is then copied again from its first offset, as for a deletion seen while running.
    */
-  private void checkRemoteEnds(Admin target, OffsetIndex index,
+  void checkRemoteEnds(Admin target, OffsetIndex index,
       Map<String, Mapping> mappings, List<String> problems) throws InterruptedException {
     Map<TopicPartition, Long> copiedUpTo = new HashMap<>();
     Map<TopicPartition, OffsetSpec> specs = new HashMap<>();

@@ -2,6 +2,7 @@ package dev.mirror.internal.engine;
 
 import dev.mirror.MirrorException;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -10,34 +11,79 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.jspecify.annotations.Nullable;
 
-/** Helpers for the small internal topics a flow reads and writes. */
+/**
+ * Creates the small internal topics a flow reads and writes. A flow names every topic it needs when it starts
+ * ({@link #issue}) and waits for each where it needs the topic ({@link #ensure}): the first wait sends one
+ * request per cluster for all of them, so a first start costs one round trip to each cluster's controller
+ * instead of one per topic.
+ */
 final class Topics {
-  private Topics() {}
+  /** What {@link #ensure} found: whether this call created the topic (so it is empty), or why it cannot exist. */
+  record Ensured(boolean created, Optional<String> problem) {}
 
-  /**
-   * Creates a one-partition compacted topic unless it exists (MirrorMaker 2's checkpoints, offset-syncs and
-   * heartbeats topics). Returns an error message when it cannot, empty when it exists.
-   */
-  static Optional<String> ensureCompacted(Admin admin, String cluster, String topic, int replicationFactor,
-      Duration timeout) throws InterruptedException {
-    NewTopic nt = new NewTopic(topic, Optional.of(1),
+  private final Duration timeout;
+  private final Map<String, KafkaFuture<Void>> issued = new HashMap<>();
+  private final Map<Admin, List<NewTopic>> pending = new java.util.LinkedHashMap<>();
+  private final Map<Admin, String> clusters = new HashMap<>();
+
+  Topics(Duration timeout) {
+    this.timeout = timeout;
+  }
+
+  /** A one-partition compacted topic: MirrorMaker 2's checkpoints, offset-syncs and heartbeats topics. */
+  static NewTopic compacted(String topic, int partitions, int replicationFactor) {
+    return new NewTopic(topic, Optional.of(partitions),
         replicationFactor < 0 ? Optional.empty() : Optional.of((short) replicationFactor))
         .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+  }
+
+  /** Names a topic {@code cluster} is to create, with the others, at the first {@link #ensure}. */
+  void issue(Admin admin, String cluster, NewTopic topic) {
+    pending.computeIfAbsent(admin, a -> new java.util.ArrayList<>()).add(topic);
+    clusters.put(admin, cluster);
+  }
+
+  private void send() {
+    pending.forEach((admin, topics) -> {
+      Map<String, KafkaFuture<Void>> results = admin.createTopics(topics).values();
+      for (NewTopic t : topics) {
+        issued.putIfAbsent(key(clusters.get(admin), t.name()), results.get(t.name()));
+      }
+    });
+    pending.clear();
+  }
+
+  /**
+   * Creates {@code topic} unless it exists, using the creation {@link #issue issued} earlier if there was one.
+   * Returns a problem (naming the cluster, the topic and the fix) when it cannot be created.
+   */
+  Ensured ensure(Admin admin, String cluster, NewTopic topic) throws InterruptedException {
+    send();
+    @Nullable KafkaFuture<Void> creation = issued.remove(key(cluster, topic.name()));
+    if (creation == null) {
+      creation = admin.createTopics(List.of(topic)).values().get(topic.name());
+    }
     try {
-      admin.createTopics(List.of(nt)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      return Optional.empty();
+      creation.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return new Ensured(true, Optional.empty());
     } catch (ExecutionException e) {
       if (e.getCause() instanceof TopicExistsException) {
-        return Optional.empty();
+        return new Ensured(false, Optional.empty());
       }
-      return Optional.of("cannot create topic '" + topic + "' on cluster '" + cluster + "': "
-          + Errors.describe(e.getCause(), "CREATE", "TOPIC", topic));
+      return new Ensured(false, Optional.of("cannot create topic '" + topic.name() + "' on cluster '" + cluster
+          + "': " + Errors.describe(e.getCause(), "CREATE", "TOPIC", topic.name())));
     } catch (TimeoutException e) {
-      throw new MirrorException("creating topic '" + topic + "' on cluster '" + cluster + "': no answer within "
-          + timeout.toMillis() + " ms; check that the cluster is up and reachable", e);
+      throw new MirrorException("creating topic '" + topic.name() + "' on cluster '" + cluster
+          + "': no answer within " + timeout.toMillis() + " ms; check that the cluster is up and reachable", e);
     }
+  }
+
+  private static String key(String cluster, String topic) {
+    return cluster + '\u0000' + topic;
   }
 }
