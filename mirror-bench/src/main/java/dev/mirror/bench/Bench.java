@@ -45,7 +45,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *
  * <pre>
  * Bench [--quick] [--rounds R] [--workload NxS ...] [--contestants mirror,mirror-eos,mm2,mm2-tuned,bare]
- *       [--heap 1g] [--race-timeout SECONDS] [--out FILE] [--no-warm-up]
+ *       [--heap 1g] [--race-timeout SECONDS] [--out FILE] [--warm-up-rounds N] [--no-warm-up]
+ *       [--broker-data DIR|tmp]
  *       [--no-latency] [--latency-rate RECORDS_PER_S] [--latency-seconds S]
  *       [--mirror-property KEY=VALUE ...] [--jvm-option OPTION ...]
  * </pre>
@@ -204,12 +205,27 @@ public final class Bench {
     System.exit(code);
   }
 
+  /**
+   * The contestants in the order they race in {@code round}: as given in odd rounds, reversed in even ones
+   * (A B C, C B A, A B C, ...). Brokers that still speed up (or slow down) from round to round then favour no
+   * contestant for going later.
+   */
+  static List<Contestant> roundOrder(List<Contestant> contestants, int round) {
+    List<Contestant> order = new ArrayList<>(contestants);
+    if (round % 2 == 0) {
+      java.util.Collections.reverse(order);
+    }
+    return order;
+  }
+
   private int run() throws Exception {
     log("Mirror benchmark: " + options.describe());
     log("contestant JVMs: " + procs.java() + " -Xmx" + options.heap + "; Mirror runner jar " + runnerJar
         + " (built " + Files.getLastModifiedTime(runnerJar) + ")");
     log("logs of every process: " + procs.logDir());
-    BenchProcesses.Clusters clusters = procs.startClusterHost(options.maxMinutes);
+    log("brokers' logs: " + (options.brokerData == null ? "the JVM's temporary directory (disk)"
+        : options.brokerData + (options.brokerData.startsWith("/dev/shm") ? " (memory)" : "")));
+    BenchProcesses.Clusters clusters = procs.startClusterHost(options.maxMinutes, options.brokerData);
     host = clusters.host();
     sourceServers = clusters.sourceServers();
     targetServers = clusters.targetServers();
@@ -221,16 +237,19 @@ public final class Bench {
         w++;
         String topic = "bench-" + runStamp + "-w" + w;
         preload(source, topic, workload);
-        if (options.warmUp) {
-          // An unmeasured copy first, so round 1 does not pay for the brokers' cold start (JIT, page cache).
-          Result r = race(target, Contestant.BARE, workload, w, 0, topic);
-          log(String.format(Locale.ROOT, "  warm-up copy (bare loop, not counted): %,.0f records/s%s",
-              r.recordsPerSecond(), r.completed() ? "" : " INCOMPLETE (" + r.note() + ")"));
+        for (int i = 1; i <= options.warmUpRounds; i++) {
+          // Unmeasured rounds first, so no measured round pays for the brokers' cold start: their JIT compiles
+          // the code each contestant's requests run (compacted internal topics, group and config look-ups, ...).
+          for (Contestant c : roundOrder(options.contestants, i)) {
+            Result r = race(target, c, workload, w, -i, topic);
+            log(String.format(Locale.ROOT, "  %-30s warm-up %d (not counted): %,.0f records/s%s", options.title(c), i,
+                r.recordsPerSecond(), r.completed() ? "" : " INCOMPLETE (" + r.note() + ")"));
+          }
         }
         List<Result> list = new ArrayList<>();
         results.put(workload, list);
         for (int round = 1; round <= options.rounds; round++) {
-          for (Contestant c : options.contestants) {
+          for (Contestant c : roundOrder(options.contestants, round)) {
             Result r = race(target, c, workload, w, round, topic);
             list.add(r);
             log(String.format(Locale.ROOT,
@@ -247,7 +266,7 @@ public final class Bench {
         log(String.format(Locale.ROOT, "latency: %,d records/s of %d B, measured for %d s after a %d s warm-up",
             options.latencyRate, options.latencySize, options.latencyWindow.toSeconds(), LATENCY_WARM_UP.toSeconds()));
         for (int round = 1; round <= options.rounds; round++) {
-          for (Contestant c : options.contestants) {
+          for (Contestant c : roundOrder(options.contestants, round)) {
             LatencyProbe.Result r = latencyRace(source, target, c, round);
             latency.computeIfAbsent(c, k -> new ArrayList<>()).add(r);
             log(String.format(Locale.ROOT, "  %-30s round %d: p50 %.0f ms, p99 %.0f ms, max %.0f ms (%,d records)%s",
@@ -321,7 +340,7 @@ public final class Bench {
 
   private Result race(Admin target, Contestant c, Workload workload, int w, int round, String topic)
       throws Exception {
-    String id = "w" + w + "r" + round + c.idCode();
+    String id = "w" + w + (round < 0 ? "u" + -round : "r" + round) + c.idCode();
     String sourceAlias = "src" + id;
     String targetAlias = "tgt" + id;
     String targetTopic = sourceAlias + "." + topic;
@@ -558,7 +577,10 @@ public final class Bench {
     static final String USAGE = String.join("\n",
         "usage: Bench [--quick] [--rounds R] [--workload NxS ...] [--contestants mirror,mirror-eos,mm2,mm2-tuned,bare]",
         "             [--heap 1g] [--race-timeout SECONDS] [--out FILE]",
-        "             [--no-latency] [--latency-rate RECORDS_PER_S] [--latency-seconds S] [--no-warm-up]",
+        "             [--no-latency] [--latency-rate RECORDS_PER_S] [--latency-seconds S]",
+        "             [--warm-up-rounds N] [--no-warm-up]  (unmeasured rounds of every contestant first: 1)",
+        "             [--broker-data DIR|tmp]  (where the brokers keep their logs: /dev/shm when it has 8 GiB free,",
+        "              else tmp, the JVM's temporary directory)",
         "             [--mirror-property KEY=VALUE ...]  (an experiment: not Mirror's default configuration;",
         "              {source} and {target} in KEY stand for the race's cluster aliases)",
         "             [--jvm-option OPTION ...]  (added to every contestant's JVM; {id} stands for the race, {logs}",
@@ -579,7 +601,8 @@ public final class Bench {
     boolean quick;
     boolean help;
     boolean latency = true;
-    boolean warmUp = true;
+    int warmUpRounds = 1;
+    Path brokerData = BenchProcesses.defaultBrokerDataDir();
     List<String> mirrorProperties = new ArrayList<>();
     List<String> jvmOptions = new ArrayList<>();
     int latencyRate = 10_000;
@@ -608,7 +631,17 @@ public final class Bench {
           case "--race-timeout" -> o.raceTimeout = Duration.ofSeconds(Long.parseLong(value(args, ++i, a)));
           case "--out" -> o.out = Paths.get(value(args, ++i, a));
           case "--no-latency" -> o.latency = false;
-          case "--no-warm-up" -> o.warmUp = false;
+          case "--no-warm-up" -> o.warmUpRounds = 0;
+          case "--broker-data" -> {
+            String dir = value(args, ++i, a);
+            o.brokerData = dir.equals("tmp") ? null : Paths.get(dir);
+          }
+          case "--warm-up-rounds" -> {
+            o.warmUpRounds = Integer.parseInt(value(args, ++i, a));
+            if (o.warmUpRounds < 0 || o.warmUpRounds > 20) {
+              throw new IllegalArgumentException("--warm-up-rounds must be 0..20");
+            }
+          }
           case "--jvm-option" -> o.jvmOptions.add(value(args, ++i, a));
           case "--mirror-property" -> {
             String kv = value(args, ++i, a);
@@ -664,7 +697,8 @@ public final class Bench {
           + " over " + PARTITIONS + " partitions; " + rounds + " rounds of "
           + contestants.stream().map(c -> c.code).collect(Collectors.joining(" ")) + "; contestant heap -Xmx" + heap
           + (mirrorProperties.isEmpty() ? "" : "; MIRROR NOT IN ITS DEFAULT CONFIGURATION: " + mirrorProperties)
-          + (warmUp ? "" : "; no warm-up copy")
+          + (warmUpRounds == 0 ? "; no warm-up round" : "; " + warmUpRounds + " unmeasured warm-up round(s)")
+          + "; brokers' logs in " + (brokerData == null ? "the temporary directory" : brokerData.toString())
           + (jvmOptions.isEmpty() ? "" : "; contestant JVM options " + jvmOptions)
           + (latency ? String.format(Locale.ROOT, "; latency at %,d records/s of %d B for %d s", latencyRate,
               latencySize, latencyWindow.toSeconds()) : "; no latency races");
@@ -697,7 +731,8 @@ public final class Bench {
       sb.append("How to read: records/s and MiB/s (payload) from the first record on the target until it held "
           + "every record; first record: from process start; CPU: user+sys seconds of the contestant's process "
           + "per million records while the target went from 10% to 90%; peak RSS: VmHWM. Median [min–max] over "
-          + "the rounds; rounds alternate the contestants; an unmeasured bare-loop copy warms the brokers up "
+          + "the rounds; rounds alternate the contestants, in reverse order every other round (A B C, C B A, ...); "
+          + "unmeasured warm-up rounds of every contestant warm the brokers up "
           + "before round 1 of each workload, and each race starts once the brokers' JVM is idle. Latency: a producer in the benchmark's JVM writes to a new "
           + "source topic at a fixed rate, stamping each record with its send time; a consumer of the target "
           + "topic takes arrival time minus that stamp, for records sent in the measured window (after the first "

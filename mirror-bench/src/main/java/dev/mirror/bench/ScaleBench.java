@@ -240,7 +240,8 @@ public final class ScaleBench {
     log("contestant JVMs: " + procs.java() + " -Xmx" + options.heap + "; Mirror runner jar " + runnerJar
         + " (built " + Files.getLastModifiedTime(runnerJar) + ")");
     log("logs of every process: " + procs.logDir());
-    BenchProcesses.Clusters clusters = procs.startClusterHost(options.maxMinutes());
+    BenchProcesses.Clusters clusters = procs.startClusterHost(options.maxMinutes(),
+        BenchProcesses.defaultBrokerDataDir());
     host = clusters.host();
     sourceServers = clusters.sourceServers();
     targetServers = clusters.targetServers();
