@@ -77,18 +77,23 @@ public final class StateReader {
 
   /**
    * Reads {@code partitions} from the beginning to their end offsets as of now, hands each record with a key to
-   * {@code handler} (tombstones included), unassigns, and returns the number of records read.
+   * {@code handler} (tombstones included), unassigns, and returns the number of records read. Empty partitions
+   * are not assigned at all.
    *
    * @param what what is read, for the timeout message
    * @throws org.apache.kafka.common.errors.TimeoutException when the end is not reached in time
    */
   public static int readToEnd(Consumer<byte[], byte[]> consumer, List<TopicPartition> partitions, Duration timeout,
       String what, java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> handler) {
-    consumer.assign(partitions);
-    consumer.seekToBeginning(partitions);
     Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(partitions, timeout));
     // An empty partition needs no read (and no look-up of its beginning): a new topic is read in one round trip.
     end.values().removeIf(offset -> offset <= 0);
+    if (end.isEmpty()) {
+      return 0;
+    }
+    List<TopicPartition> nonEmpty = new ArrayList<>(end.keySet());
+    consumer.assign(nonEmpty);
+    consumer.seekToBeginning(nonEmpty);
     long deadline = System.nanoTime() + timeout.toNanos();
     int records = 0;
     while (!reachedEnd(consumer, end, timeout)) {

@@ -344,8 +344,7 @@ final class FlowRunner {
   }
 
   /** One life of the flow's clients. Returns normally only when asked to stop. */
-  private void runOnce() throws InterruptedException, ExecutionException,
-      TimeoutException {
+  private void runOnce() throws InterruptedException, ExecutionException, TimeoutException {
     String prefix = "mirror-" + config.name() + "-" + flow.id() + "-";
     KafkaClients clients = config.clients();
     step = "connecting to source cluster '" + source.alias() + "'";
@@ -375,8 +374,9 @@ final class FlowRunner {
       activeConsumer = null;
       currentTasks = List.of();
       currentProducers = List.of();
-      // A start that failed early may leave its first topic sync running: it ends once the admin clients are
-      // closed, and must end before the next attempt syncs again.
+      // A start that failed early may leave work of its own threads behind: the clients made for it are closed,
+      // and its first topic sync (which ends once the admin clients are closed) must end before the next attempt
+      // syncs again.
       CompletableFuture<StartClients> unused = startClients;
       startClients = null;
       if (unused != null) {
