@@ -578,7 +578,7 @@ public final class Bench {
         "usage: Bench [--quick] [--rounds R] [--workload NxS ...] [--contestants mirror,mirror-eos,mm2,mm2-tuned,bare]",
         "             [--heap 1g] [--race-timeout SECONDS] [--out FILE]",
         "             [--no-latency] [--latency-rate RECORDS_PER_S] [--latency-seconds S]",
-        "             [--warm-up-rounds N] [--no-warm-up]  (unmeasured rounds of every contestant first: 1)",
+        "             [--warm-up-rounds N] [--no-warm-up]  (unmeasured rounds of every contestant first: 2)",
         "             [--broker-data DIR|tmp]  (where the brokers keep their logs: /dev/shm when it has 8 GiB free,",
         "              else tmp, the JVM's temporary directory)",
         "             [--mirror-property KEY=VALUE ...]  (an experiment: not Mirror's default configuration;",
@@ -601,7 +601,7 @@ public final class Bench {
     boolean quick;
     boolean help;
     boolean latency = true;
-    int warmUpRounds = 1;
+    int warmUpRounds = 2;
     Path brokerData = BenchProcesses.defaultBrokerDataDir();
     List<String> mirrorProperties = new ArrayList<>();
     List<String> jvmOptions = new ArrayList<>();
