@@ -65,8 +65,7 @@ final class FlowRunner {
   private StartClock startClock = new StartClock();
   private volatile @Nullable CompletableFuture<?> firstTopicSync;
   private volatile @Nullable CompletableFuture<StartClients> startClients;
-  private volatile @Nullable CompletableFuture<List<PermissionReport.Check>>
-      preflight;
+  private volatile @Nullable CompletableFuture<List<PermissionReport.Check>> preflight;
   private volatile boolean pauseRequested;
   private boolean preflightDone;
   private @Nullable String missingPermissions;
@@ -231,8 +230,7 @@ final class FlowRunner {
             break;
           }
           handleError(e);
-        } catch (RuntimeException | InterruptedException | ExecutionException
-            | TimeoutException e) {
+        } catch (RuntimeException | InterruptedException | ExecutionException | TimeoutException e) {
           if (stopRequested) {
             log.debug("error while stopping", e);
             break;
@@ -441,10 +439,7 @@ final class FlowRunner {
       try {
         return f.get(100, TimeUnit.MILLISECONDS);
       } catch (ExecutionException e) {
-        if (e.getCause() instanceof RuntimeException) {
-          throw (RuntimeException) e.getCause();
-        }
-        throw e;
+        throw unwrapped(e);
       } catch (TimeoutException e) {
         if (System.nanoTime() > deadline) {
           throw new MirrorException("the start did not complete within " + 10 * timeout.toMillis() + " ms", e);
@@ -454,12 +449,19 @@ final class FlowRunner {
     return null;
   }
 
+  /** What work on a thread of its own threw: a runtime exception as itself, anything else still wrapped. */
+  private static ExecutionException unwrapped(ExecutionException e) {
+    if (e.getCause() instanceof RuntimeException) {
+      throw (RuntimeException) e.getCause();
+    }
+    return e;
+  }
+
   /**
    * Reports the permission check once it has ended, waiting for it (up to the timeout) when {@code wait}. A check
    * that failed (a cluster that cannot be reached) fails the start, which is retried and checks again.
    */
-  private void reportPreflight(boolean wait) throws InterruptedException, ExecutionException,
-      TimeoutException {
+  private void reportPreflight(boolean wait) throws InterruptedException, ExecutionException, TimeoutException {
     CompletableFuture<List<PermissionReport.Check>> f = preflight;
     if (f == null || (!wait && !f.isDone())) {
       return;
@@ -469,10 +471,7 @@ final class FlowRunner {
     try {
       checks = f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException) {
-        throw (RuntimeException) e.getCause();
-      }
-      throw e;
+      throw unwrapped(e);
     }
     // Checked once per Mirror start.
     preflightDone = true;
