@@ -505,18 +505,17 @@ final class FlowRunner {
     }
     // Every internal topic is asked for at once: a first start waits for one creation, not one per topic.
     Topics topics = new Topics(timeout);
-    topics.issue(targetAdmin, target.alias(), store.newTopic(internalRf));
+    topics.issue(targetAdmin, store.newTopic(internalRf));
     if (checkpointer != null) {
-      topics.issue(targetAdmin, target.alias(), checkpointer.newTopic(internalRf));
+      topics.issue(targetAdmin, checkpointer.newTopic(internalRf));
     }
     if (heartbeats != null) {
-      topics.issue(targetAdmin, target.alias(), heartbeats.newTopic(internalRf));
-      topics.issue(sourceAdmin, source.alias(), heartbeats.newTopic(internalRf));
+      topics.issue(targetAdmin, heartbeats.newTopic(internalRf));
+      topics.issue(sourceAdmin, heartbeats.newTopic(internalRf));
     }
     if (flow.emitOffsetSyncs()) {
       boolean onTarget = OffsetSyncs.onTarget(flow);
-      topics.issue(onTarget ? targetAdmin : sourceAdmin, onTarget ? target.alias() : source.alias(),
-          OffsetSyncs.newTopic(flow, policy, internalRf));
+      topics.issue(onTarget ? targetAdmin : sourceAdmin, OffsetSyncs.newTopic(flow, policy, internalRf));
     }
     // The first topic sync (creating remote topics and waiting for their leaders) runs beside the rest of the
     // start; what needs the stored positions (remote topics that lost records) is checked once they are read.

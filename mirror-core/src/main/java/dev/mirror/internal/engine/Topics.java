@@ -27,32 +27,31 @@ final class Topics {
   record Ensured(boolean created, Optional<String> problem) {}
 
   private final Duration timeout;
-  private final Map<String, KafkaFuture<Void>> issued = new HashMap<>();
+  private final Map<Admin, Map<String, KafkaFuture<Void>>> issued = new HashMap<>();
   private final Map<Admin, List<NewTopic>> pending = new java.util.LinkedHashMap<>();
-  private final Map<Admin, String> clusters = new HashMap<>();
 
   Topics(Duration timeout) {
     this.timeout = timeout;
   }
 
-  /** A one-partition compacted topic: MirrorMaker 2's checkpoints, offset-syncs and heartbeats topics. */
+  /** A compacted topic: the state topic, and MirrorMaker 2's checkpoints, offset-syncs and heartbeats topics. */
   static NewTopic compacted(String topic, int partitions, int replicationFactor) {
     return new NewTopic(topic, Optional.of(partitions),
         replicationFactor < 0 ? Optional.empty() : Optional.of((short) replicationFactor))
         .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
   }
 
-  /** Names a topic {@code cluster} is to create, with the others, at the first {@link #ensure}. */
-  void issue(Admin admin, String cluster, NewTopic topic) {
+  /** Names a topic the cluster of {@code admin} is to create, with the others, at the first {@link #ensure}. */
+  void issue(Admin admin, NewTopic topic) {
     pending.computeIfAbsent(admin, a -> new java.util.ArrayList<>()).add(topic);
-    clusters.put(admin, cluster);
   }
 
   private void send() {
     pending.forEach((admin, topics) -> {
       Map<String, KafkaFuture<Void>> results = admin.createTopics(topics).values();
+      Map<String, KafkaFuture<Void>> byTopic = issued.computeIfAbsent(admin, a -> new HashMap<>());
       for (NewTopic t : topics) {
-        issued.putIfAbsent(key(clusters.get(admin), t.name()), results.get(t.name()));
+        byTopic.putIfAbsent(t.name(), results.get(t.name()));
       }
     });
     pending.clear();
@@ -64,7 +63,8 @@ final class Topics {
    */
   Ensured ensure(Admin admin, String cluster, NewTopic topic) throws InterruptedException {
     send();
-    @Nullable KafkaFuture<Void> creation = issued.remove(key(cluster, topic.name()));
+    @Nullable Map<String, KafkaFuture<Void>> byTopic = issued.get(admin);
+    @Nullable KafkaFuture<Void> creation = byTopic == null ? null : byTopic.remove(topic.name());
     if (creation == null) {
       creation = admin.createTopics(List.of(topic)).values().get(topic.name());
     }
@@ -81,9 +81,5 @@ final class Topics {
       throw new MirrorException("creating topic '" + topic.name() + "' on cluster '" + cluster
           + "': no answer within " + timeout.toMillis() + " ms; check that the cluster is up and reachable", e);
     }
-  }
-
-  private static String key(String cluster, String topic) {
-    return cluster + '\u0000' + topic;
   }
 }
