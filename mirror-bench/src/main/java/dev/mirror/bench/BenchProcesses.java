@@ -115,7 +115,9 @@ final class BenchProcesses {
    * addresses.
    */
   Clusters startClusterHost(long maxMinutes, Path dataDir) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of(java, "-Xmx1g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
+    // The brokers' GC log lets a stall seen in a race be matched with a pause of theirs.
+    List<String> cmd = new ArrayList<>(List.of(java, "-Xmx1g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+        "-Xlog:gc,safepoint:file=" + logDir.resolve("clusters-gc.log") + ":time,uptime"));
     if (dataDir != null) {
       cmd.add("-Djava.io.tmpdir=" + dataDir);
     }

@@ -28,8 +28,30 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 final class LatencyProbe {
 
-  /** Percentiles of one race, in milliseconds; NaN when nothing was measured. */
-  record Result(double p50, double p99, double max, long measured, long missing, long duplicates, String note) {}
+  /**
+   * Percentiles of one race, in milliseconds; NaN when nothing was measured. {@code late} counts the records that
+   * took 100 ms or more, and {@code slowestSentAt} is when the slowest one was sent (epoch millis, 0 if none), to
+   * find the moment of a stall in the replicator's log or profile.
+   */
+  record Result(double p50, double p99, double max, long measured, long missing, long duplicates, long late,
+      long slowestSentAt, Leg sourceLeg, String note) {
+
+    static Result failed(long missing, long duplicates, String note) {
+      return new Result(Double.NaN, Double.NaN, Double.NaN, 0, missing, duplicates, 0, 0, Leg.NONE, note);
+    }
+  }
+
+  /**
+   * The source leg alone: from send to readable on the source, for the same records, read by a consumer of the
+   * source topic in the benchmark's JVM. What the replicator cannot be blamed for: when the source leg is slow,
+   * the end-to-end figure is too.
+   */
+  record Leg(double p99, double max, long late) {
+    static final Leg NONE = new Leg(Double.NaN, Double.NaN, 0);
+  }
+
+  /** Records that took at least this long count as late in {@link Result#late}. */
+  static final long LATE_MILLIS = 100;
 
   private LatencyProbe() {}
 
@@ -74,10 +96,18 @@ final class LatencyProbe {
     Thread producerThread = new Thread(() -> produce(p, sourceTopic, partitions, rate, size, windowStart,
         windowEnd, sentInWindow, producerFailure, producerDeadline), "bench-latency-producer");
     producerThread.setDaemon(true);
+    Map<String, Object> sc = new HashMap<>(c);
+    sc.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, sourceServers);
+    sc.put(ConsumerConfig.CLIENT_ID_CONFIG, "bench-latency-source-consumer");
+    LegWatcher sourceWatcher = new LegWatcher(sc, sourceTopic, partitions, windowStart, windowEnd,
+        Math.max(1024, (int) Math.min(50_000_000L, (long) rate * window.toSeconds() * 2)));
 
     long[] latencies = new long[Math.max(1024, (int) Math.min(50_000_000L, (long) rate * window.toSeconds() * 2))];
     int measured = 0;
     long duplicates = 0;
+    long late = 0;
+    long slowest = -1;
+    long slowestSentAt = 0;
     java.util.BitSet seen = new java.util.BitSet();
     String note = "";
     try (KafkaConsumer<byte[], byte[]> consumer =
@@ -86,6 +116,7 @@ final class LatencyProbe {
           .mapToObj(i -> new TopicPartition(targetTopic, i)).toList();
       consumer.assign(tps);
       consumer.seekToBeginning(tps);
+      sourceWatcher.start();
       producerThread.start();
       long firstDeadline = System.nanoTime() + firstRecordTimeout.toNanos();
       boolean first = false;
@@ -123,7 +154,15 @@ final class LatencyProbe {
             if (seq >= 0 && seq <= Integer.MAX_VALUE) {
               seen.set((int) seq);
             }
-            latencies[measured++] = now - ts;
+            long latency = now - ts;
+            latencies[measured++] = latency;
+            if (latency >= LATE_MILLIS) {
+              late++;
+            }
+            if (latency > slowest) {
+              slowest = latency;
+              slowestSentAt = ts;
+            }
           }
         }
         if (first && System.currentTimeMillis() >= windowEnd.get() && !producerThread.isAlive()
@@ -135,17 +174,83 @@ final class LatencyProbe {
       windowEnd.compareAndSet(Long.MAX_VALUE, 0); // stops the producer if no record came
       producerThread.join(TimeUnit.SECONDS.toMillis(10));
     }
+    Leg sourceLeg = sourceWatcher.stop();
     long missing = Math.max(0, sentInWindow.get() - measured);
     if (measured == 0) {
-      return new Result(Double.NaN, Double.NaN, Double.NaN, 0, missing, duplicates,
-          note.isEmpty() ? "nothing measured" : note);
+      return Result.failed(missing, duplicates, note.isEmpty() ? "nothing measured" : note);
     }
     long[] sorted = Arrays.copyOf(latencies, measured);
     Arrays.sort(sorted);
     String problems = (missing > 0 ? missing + " records of the window did not arrive in time" : "")
         + (duplicates > 0 ? (missing > 0 ? "; " : "") + duplicates + " duplicates (left out)" : "");
     return new Result(Stats.percentile(sorted, 0.50), Stats.percentile(sorted, 0.99), sorted[measured - 1],
-        measured, missing, duplicates, problems.isEmpty() ? note : problems);
+        measured, missing, duplicates, late, slowestSentAt, sourceLeg, problems.isEmpty() ? note : problems);
+  }
+
+  /** Reads the source topic on a thread of its own and takes each window record's source-leg latency. */
+  private static final class LegWatcher {
+    private final Map<String, Object> config;
+    private final String topic;
+    private final int partitions;
+    private final AtomicLong windowStart;
+    private final AtomicLong windowEnd;
+    private final long[] latencies;
+    private final Thread thread;
+    private volatile boolean stop;
+    private int measured;
+    private long late;
+
+    LegWatcher(Map<String, Object> config, String topic, int partitions, AtomicLong windowStart,
+        AtomicLong windowEnd, int capacity) {
+      this.config = config;
+      this.topic = topic;
+      this.partitions = partitions;
+      this.windowStart = windowStart;
+      this.windowEnd = windowEnd;
+      this.latencies = new long[capacity];
+      this.thread = new Thread(this::run, "bench-latency-source-consumer");
+      thread.setDaemon(true);
+    }
+
+    void start() {
+      thread.start();
+    }
+
+    private void run() {
+      try (KafkaConsumer<byte[], byte[]> consumer =
+          new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        List<TopicPartition> tps = java.util.stream.IntStream.range(0, partitions)
+            .mapToObj(i -> new TopicPartition(topic, i)).toList();
+        consumer.assign(tps);
+        consumer.seekToBeginning(tps);
+        while (!stop) {
+          for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(20))) {
+            long now = System.currentTimeMillis();
+            long ts = r.timestamp();
+            if (ts >= windowStart.get() && ts < windowEnd.get() && measured < latencies.length) {
+              latencies[measured++] = now - ts;
+              if (now - ts >= LATE_MILLIS) {
+                late++;
+              }
+            }
+          }
+        }
+      } catch (RuntimeException e) {
+        // the figure stays partial; the end-to-end figure does not depend on it
+      }
+    }
+
+    /** Stops reading (waiting at most 10 s) and returns the source leg's figures. */
+    Leg stop() throws InterruptedException {
+      stop = true;
+      thread.join(TimeUnit.SECONDS.toMillis(10));
+      if (thread.isAlive() || measured == 0) {
+        return Leg.NONE;
+      }
+      long[] sorted = Arrays.copyOf(latencies, measured);
+      Arrays.sort(sorted);
+      return new Leg(Stats.percentile(sorted, 0.99), sorted[measured - 1], late);
+    }
   }
 
   /** Sends at {@code rate} records/s until the window closed (or the deadline, when no record ever arrived). */

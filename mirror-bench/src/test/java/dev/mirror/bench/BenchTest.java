@@ -19,7 +19,7 @@ class BenchTest {
   }
 
   @Test
-  void warmUpRoundsDefaultToThreeAndCanBeTurnedOff() {
+  void warmUpRoundsDefaultToTwoAndCanBeTurnedOff() {
     assertThat(Bench.Options.parse(new String[0]).warmUpRounds).isEqualTo(2);
     assertThat(Bench.Options.parse(new String[] {"--warm-up-rounds", "5"}).warmUpRounds).isEqualTo(5);
     assertThat(Bench.Options.parse(new String[] {"--no-warm-up"}).warmUpRounds).isZero();

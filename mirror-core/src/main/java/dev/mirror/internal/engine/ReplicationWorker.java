@@ -228,6 +228,8 @@ final class ReplicationWorker {
   private final Set<TopicPartition> fromBeginning = new HashSet<>();
   /** Exactly-once mode: data, positions and segments are written in transactions. */
   private final boolean exactlyOnce;
+  /** Sends a caught-up flow's records without linger; created on the copy thread at first use. */
+  private @Nullable Flusher flusher;
   private final SourceResetPolicy onSourceReset;
   /** With scale-out in exactly-once mode: the group generation that fences writers that lost their shards. */
   private final @Nullable Supplier<ConsumerGroupMetadata>
@@ -542,9 +544,13 @@ final class ReplicationWorker {
       sent += list.size();
     }
     if (sent > 0 && !exactlyOnce && caughtUp(records.partitions())) {
-      // Nothing more to read: send what the producer holds now rather than after its linger, so a caught-up
-      // flow adds a round trip of latency, not linger.ms. Behind the source the producer batches as configured.
-      producer.flush();
+      // Nothing more to read: send what the producer holds now rather than after its linger, without waiting
+      // for the target (the next poll may already hold more). Behind the source the producer batches as
+      // configured.
+      if (flusher == null) {
+        flusher = new Flusher(producer, Thread.currentThread().getName() + "-flush", log);
+      }
+      flusher.request();
     }
     return sent;
   }
@@ -755,8 +761,12 @@ final class ReplicationWorker {
     }
   }
 
-  /** Removes the partitions' metrics; the worker's clients are being closed. */
+  /** Stops the flush thread and removes the partitions' metrics; the worker's clients are being closed. */
   void close() {
+    if (flusher != null) {
+      flusher.close();
+      flusher = null;
+    }
     for (PartitionState s : states.values()) {
       closeSensors(s);
     }
