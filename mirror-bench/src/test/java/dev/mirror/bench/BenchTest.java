@@ -10,6 +10,13 @@ import org.junit.jupiter.api.Test;
 class BenchTest {
 
   @Test
+  void fiveRoundsByDefaultThreeWhenQuickAndAsGiven() {
+    assertThat(Bench.Options.parse(new String[0]).rounds).isEqualTo(5);
+    assertThat(Bench.Options.parse(new String[] {"--quick"}).rounds).isEqualTo(3);
+    assertThat(Bench.Options.parse(new String[] {"--quick", "--rounds", "7"}).rounds).isEqualTo(7);
+  }
+
+  @Test
   void roundsReverseTheOrderEveryOtherRound() {
     List<Contestant> given = List.of(Contestant.MIRROR, Contestant.MM2, Contestant.BARE);
     assertThat(Bench.roundOrder(given, 1)).containsExactly(Contestant.MIRROR, Contestant.MM2, Contestant.BARE);
