@@ -434,9 +434,11 @@ final class ReplicationWorker {
   }
 
   /**
-   * Returns where new partitions start: the stored position, else the configured start. Start positions of
-   * partitions seen for the first time are stored before any record is copied, so a restart cannot move
-   * them (with LATEST, records produced in between would otherwise be skipped).
+   * Returns where new partitions start: the stored position, else the configured start. With LATEST, and in
+   * exactly-once mode, start positions of partitions seen for the first time are stored before any record is
+   * copied, so a restart cannot move them (records produced in between would otherwise be skipped). With
+   * EARLIEST a restart before the first position store starts at the earliest offset again, which is where
+   * the stored start would have sent it: the copy starts without waiting for that write.
    */
   private Map<TopicPartition, Long> startPositions(List<TopicPartition> added) {
     Map<TopicPartition, Long> result = new HashMap<>();
@@ -460,11 +462,21 @@ final class ReplicationWorker {
       offsets.putAll(consumer.beginningOffsets(again, timeout));
       fromBeginning.removeAll(again);
     }
+    boolean storeFirst = startPosition == StartPosition.LATEST || exactlyOnce;
     List<Future<RecordMetadata>> sends = new ArrayList<>();
     for (TopicPartition tp : fresh) {
       long offset = offsets.get(tp);
       result.put(tp, offset);
-      sends.add(send(store.position(tp, offset, -1), null));
+      if (storeFirst) {
+        sends.add(send(store.position(tp, offset, -1), null));
+      }
+    }
+    if (!storeFirst) {
+      for (TopicPartition tp : fresh) {
+        stored.put(tp, result.get(tp));
+      }
+      logStart(fresh, result);
+      return result;
     }
     if (exactlyOnce) {
       commitPositions(lastSyncs);
@@ -485,9 +497,13 @@ final class ReplicationWorker {
     for (TopicPartition tp : fresh) {
       stored.put(tp, result.get(tp));
     }
+    logStart(fresh, result);
+    return result;
+  }
+
+  private void logStart(List<TopicPartition> fresh, Map<TopicPartition, Long> result) {
     log.info("{} new partitions start at the {} offset{}", fresh.size(),
         startPosition == StartPosition.LATEST ? "latest" : "earliest", fresh.size() <= 20 ? ": " + result : "");
-    return result;
   }
 
   /** Polls the source once and sends what it returned; returns the number of records sent. */
