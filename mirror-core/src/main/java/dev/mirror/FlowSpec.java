@@ -601,7 +601,8 @@ public final class FlowSpec {
 
     /**
      * Sets the interval between stores of replication positions in the target cluster. A restart re-copies
-     * at most what was acknowledged since the last store. Default: 1 second.
+     * at most what was acknowledged since the last store. Default: {@link FlowSpec#DEFAULT_COMMIT_INTERVAL}
+     * (20 ms); in exactly-once mode it is also the transaction interval, at least 100 ms.
      *
      * @param interval a positive duration
      * @return this builder

@@ -118,8 +118,9 @@ public final class Bench {
 
   /** One race's figures; NaN where not measured. */
   record Result(Contestant contestant, int round, boolean completed, String note, double firstRecordSeconds,
-      double recordsPerSecond, double mibPerSecond, double cpuSecondsPerMillion, double peakRssMib,
-      double totalSeconds, double cpuSecondsTotal, double otherLoadCores) {}
+      double recordsPerSecond, double mibPerSecond, double cpuSecondsPerMillion, double cpuWithoutJitPerMillion,
+      double brokerCpuPerMillion, double peakRssMib, double totalSeconds, double cpuSecondsTotal,
+      double otherLoadCores) {}
 
   /** Figures of the table, with how to read them. */
   enum Figure {
@@ -127,6 +128,8 @@ public final class Bench {
     MIB_PER_S("MiB/s", true),
     FIRST_RECORD_S("first record (s)", false),
     CPU_PER_M("CPU s / M records", false),
+    CPU_NO_JIT_PER_M("… without JIT compiler", false),
+    BROKER_CPU_PER_M("brokers' CPU s / M records", false),
     PEAK_RSS("peak RSS (MiB)", false),
     TOTAL_S("wall s to all records", false);
 
@@ -144,6 +147,8 @@ public final class Bench {
         case MIB_PER_S -> r.mibPerSecond();
         case FIRST_RECORD_S -> r.firstRecordSeconds();
         case CPU_PER_M -> r.cpuSecondsPerMillion();
+        case CPU_NO_JIT_PER_M -> r.cpuWithoutJitPerMillion();
+        case BROKER_CPU_PER_M -> r.brokerCpuPerMillion();
         case PEAK_RSS -> r.peakRssMib();
         case TOTAL_S -> r.totalSeconds();
       };
@@ -255,10 +260,12 @@ public final class Bench {
             Result r = race(target, c, workload, w, round, topic);
             list.add(r);
             log(String.format(Locale.ROOT,
-                "  %-30s round %d: %s first record %.2f s, %,.0f records/s, %.1f MiB/s, CPU %.2f s/M records, "
-                    + "peak RSS %.0f MiB, all records after %.1f s; other processes %.2f cores",
+                "  %-30s round %d: %s first record %.2f s, %,.0f records/s, %.1f MiB/s, CPU %.2f s/M records "
+                    + "(%.2f without JIT; brokers %.2f), peak RSS %.0f MiB, all records after %.1f s; other processes "
+                    + "%.2f cores",
                 options.title(c), round, r.completed() ? "" : "INCOMPLETE (" + r.note() + ")", r.firstRecordSeconds(),
-                r.recordsPerSecond(), r.mibPerSecond(), r.cpuSecondsPerMillion(), r.peakRssMib(),
+                r.recordsPerSecond(), r.mibPerSecond(), r.cpuSecondsPerMillion(), r.cpuWithoutJitPerMillion(),
+                r.brokerCpuPerMillion(), r.peakRssMib(),
                 r.totalSeconds(), r.otherLoadCores()));
           }
         }
@@ -383,6 +390,15 @@ public final class Bench {
     long countAt10 = 0;
     double cpuAt90 = Double.NaN;
     long countAt90 = 0;
+    Map<Long, Long> threadsAt10 = Map.of();
+    Map<Long, Long> threadsAt90 = Map.of();
+    long tAt10 = 0;
+    long tAt90 = 0;
+    double hostAt10 = Double.NaN;
+    double hostAt90 = Double.NaN;
+    Map<Long, Long> hostThreadsAt10 = Map.of();
+    Map<Long, Long> hostThreadsAt90 = Map.of();
+    double jitSeconds = Double.NaN;
     double cpuAtFirst = Double.NaN;
     double cpuAtDone = Double.NaN;
     List<TopicPartition> partitions = null;
@@ -413,10 +429,20 @@ public final class Bench {
           if (Double.isNaN(cpuAt10) && count >= tenth) {
             cpuAt10 = cpu;
             countAt10 = count;
+            threadsAt10 = ThreadCpu.ticks(handle.pid());
+            hostAt10 = ProcStats.cpuSeconds(host.toHandle());
+            hostThreadsAt10 = ThreadCpu.ticks(host.pid());
+            tAt10 = now;
           }
           if (Double.isNaN(cpuAt90) && count >= ninetieth) {
             cpuAt90 = cpu;
             countAt90 = count;
+            threadsAt90 = ThreadCpu.ticks(handle.pid());
+            hostAt90 = ProcStats.cpuSeconds(host.toHandle());
+            hostThreadsAt90 = ThreadCpu.ticks(host.pid());
+            jitSeconds = ThreadCpu.compilerTicks(handle.pid(), threadsAt10, threadsAt90)
+                / (double) ProcStats.CLOCK_TICKS;
+            tAt90 = now;
           }
           if (count >= n) {
             tDone = now;
@@ -437,23 +463,43 @@ public final class Bench {
       }
     } finally {
       rss = ProcStats.peakRssMib(handle);
+      String threads = busiestThreads("", process, threadsAt10, threadsAt90, (tAt90 - tAt10) / 1e9)
+          + busiestThreads("the brokers' JVM: ", host, hostThreadsAt10, hostThreadsAt90, (tAt90 - tAt10) / 1e9);
       procs.stop(process);
       Files.writeString(logFile, System.lineSeparator() + "[bench] stopped; peak RSS " + rss + " MiB"
-          + System.lineSeparator(), StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+          + System.lineSeparator() + threads, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
       BenchProcesses.deleteTopics(target, List.of(targetTopic));
     }
     Thread.sleep(COOL_DOWN.toMillis());
     return result(c, round, workload, note, t0, tFirst, countAtFirst, tDone, cpuAt10, countAt10, cpuAt90,
-        countAt90, cpuAtFirst, cpuAtDone, rss, otherLoad);
+        countAt90, cpuAtFirst, cpuAtDone, jitSeconds, hostAt90 - hostAt10, rss, otherLoad);
+  }
+
+  /**
+   * The threads that used the most CPU while the target went from 10 % to 90 % (a line for the contestant's log),
+   * or an empty string when the race did not get that far or the process ended.
+   */
+  private static String busiestThreads(String whose, Process process, Map<Long, Long> at10, Map<Long, Long> at90,
+      double seconds) throws IOException, InterruptedException {
+    if (at10.isEmpty() || at90.isEmpty() || seconds <= 0 || !process.isAlive()) {
+      return "";
+    }
+    String threadPrint = HeapInfo.jcmd(process.pid(), "Thread.print");
+    List<ThreadCpu.Usage> busiest = ThreadCpu.busiest(at10, at90,
+        threadPrint == null ? Map.of() : ThreadCpu.names(threadPrint), seconds, ProcStats.CLOCK_TICKS, 12);
+    return String.format(Locale.ROOT, "[bench] %sCPU seconds per thread from 10%% to 90%% of the records (%.1f s): %s%n",
+        whose, seconds, busiest.stream().map(u -> String.format(Locale.ROOT, "%s %.2f", u.name(), u.seconds())).toList());
   }
 
   private static Result result(Contestant c, int round, Workload workload, String note, long t0, long tFirst,
       long countAtFirst, long tDone, double cpuAt10, long countAt10, double cpuAt90, long countAt90,
-      double cpuAtFirst, double cpuAtDone, double rss, double otherLoad) {
+      double cpuAtFirst, double cpuAtDone, double jitSeconds, double brokerSeconds, double rss, double otherLoad) {
     double first = tFirst < 0 ? Double.NaN : (tFirst - t0) / 1e9;
     boolean completed = tDone >= 0;
     double rate = Double.NaN;
     double cpuPerM = Double.NaN;
+    double withoutJitPerM = Double.NaN;
+    double brokerPerM = Double.NaN;
     double total = Double.NaN;
     if (completed) {
       total = (tDone - t0) / 1e9;
@@ -461,13 +507,16 @@ public final class Bench {
       rate = copySeconds > 0 ? (workload.records() - countAtFirst) / copySeconds : Double.NaN;
       if (countAt90 > countAt10 && !Double.isNaN(cpuAt10) && !Double.isNaN(cpuAt90)) {
         cpuPerM = (cpuAt90 - cpuAt10) / (countAt90 - countAt10) * 1e6;
+        // The same window without the JIT compiler's threads, and the brokers' JVM in it.
+        withoutJitPerM = (cpuAt90 - cpuAt10 - jitSeconds) / (countAt90 - countAt10) * 1e6;
+        brokerPerM = brokerSeconds / (countAt90 - countAt10) * 1e6;
       } else if (workload.records() > countAtFirst) {
         cpuPerM = (cpuAtDone - cpuAtFirst) / (workload.records() - countAtFirst) * 1e6;
       }
     }
     double mib = rate * workload.size() / (1 << 20);
-    return new Result(c, round, completed && note.isEmpty(), note, first, rate, mib, cpuPerM, rss, total,
-        cpuAtDone, Math.max(0, otherLoad));
+    return new Result(c, round, completed && note.isEmpty(), note, first, rate, mib, cpuPerM, withoutJitPerM,
+        brokerPerM, rss, total, cpuAtDone, Math.max(0, otherLoad));
   }
 
   /**
@@ -757,7 +806,9 @@ public final class Bench {
       }
       sb.append("How to read: records/s and MiB/s (payload) from the first record on the target until it held "
           + "every record; first record: from process start; CPU: user+sys seconds of the contestant's process "
-          + "per million records while the target went from 10% to 90%; peak RSS: VmHWM. Median [min–max] over "
+          + "per million records while the target went from 10% to 90%, then the same without the threads of the "
+          + "JIT compiler (still compiling in races this short) and the brokers' JVM's CPU in that window "
+          + "(per-thread figures in each contestant's log); peak RSS: VmHWM. Median [min–max] over "
           + "the rounds; rounds alternate the contestants, in reverse order every other round (A B C, C B A, ...); "
           + "unmeasured warm-up rounds of every contestant warm the brokers up "
           + "before round 1 of each workload and of the latency races (those with a 5 s window), and each race "
@@ -806,8 +857,8 @@ public final class Bench {
       sb.append('\n');
 
       // Ratios of medians, every pair.
-      List<Figure> ratioFigures = List.of(Figure.RECORDS_PER_S, Figure.CPU_PER_M, Figure.FIRST_RECORD_S,
-          Figure.PEAK_RSS);
+      List<Figure> ratioFigures = List.of(Figure.RECORDS_PER_S, Figure.CPU_PER_M, Figure.CPU_NO_JIT_PER_M,
+          Figure.BROKER_CPU_PER_M, Figure.FIRST_RECORD_S, Figure.PEAK_RSS);
       sb.append("| ratio of medians |");
       for (Figure f : ratioFigures) {
         sb.append(' ').append(f.title).append(" |");
@@ -838,6 +889,8 @@ public final class Bench {
               m.get(Figure.RECORDS_PER_S).ratioTo(b.get(Figure.RECORDS_PER_S)), 0.95, true);
           target(sb, "CPU per million records ≤ 1.15× the bare loop",
               m.get(Figure.CPU_PER_M).ratioTo(b.get(Figure.CPU_PER_M)), 1.15, false);
+          target(sb, "the same without the JIT compiler's threads (the copy's own cost once compiled)",
+              m.get(Figure.CPU_NO_JIT_PER_M).ratioTo(b.get(Figure.CPU_NO_JIT_PER_M)), 1.15, false);
         }
         if (stats.containsKey(Contestant.MM2_TUNED)) {
           Map<Figure, Stats> t = stats.get(Contestant.MM2_TUNED);
@@ -918,7 +971,7 @@ public final class Bench {
       return s.format(switch (f) {
         case RECORDS_PER_S -> "%,.0f";
         case MIB_PER_S -> "%.1f";
-        case FIRST_RECORD_S, CPU_PER_M -> "%.2f";
+        case FIRST_RECORD_S, CPU_PER_M, CPU_NO_JIT_PER_M, BROKER_CPU_PER_M -> "%.2f";
         case PEAK_RSS -> "%.0f";
         case TOTAL_S -> "%.1f";
       });

@@ -50,6 +50,27 @@ final class ThreadCpu {
     return m;
   }
 
+  /**
+   * Clock ticks the JIT compiler's threads used between the two readings of {@link #ticks}: threads whose Linux
+   * name ({@code /proc/<pid>/task/<tid>/comm}, as the JVM sets it) starts with {@code C1 Compiler} or
+   * {@code C2 Compiler}, read now; a compiler thread that ended in between is missed.
+   */
+  static long compilerTicks(long pid, Map<Long, Long> before, Map<Long, Long> after) {
+    long sum = 0;
+    for (Map.Entry<Long, Long> e : after.entrySet()) {
+      String comm;
+      try {
+        comm = Files.readString(Paths.get("/proc", Long.toString(pid), "task", e.getKey().toString(), "comm"));
+      } catch (IOException ex) {
+        continue; // the thread ended
+      }
+      if (comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler")) {
+        sum += Math.max(0, e.getValue() - before.getOrDefault(e.getKey(), 0L));
+      }
+    }
+    return sum;
+  }
+
   /** Thread names by Linux thread id, from {@code jcmd Thread.print}'s output. */
   static Map<Long, String> names(String threadPrint) {
     Map<Long, String> m = new HashMap<>();
