@@ -386,18 +386,8 @@ public final class Bench {
     long tFirst = -1;
     long countAtFirst = 0;
     long tDone = -1;
-    double cpuAt10 = Double.NaN;
-    long countAt10 = 0;
-    double cpuAt90 = Double.NaN;
-    long countAt90 = 0;
-    Map<Long, Long> threadsAt10 = Map.of();
-    Map<Long, Long> threadsAt90 = Map.of();
-    long tAt10 = 0;
-    long tAt90 = 0;
-    double hostAt10 = Double.NaN;
-    double hostAt90 = Double.NaN;
-    Map<Long, Long> hostThreadsAt10 = Map.of();
-    Map<Long, Long> hostThreadsAt90 = Map.of();
+    Mark at10 = null;
+    Mark at90 = null;
     double jitSeconds = Double.NaN;
     double cpuAtFirst = Double.NaN;
     double cpuAtDone = Double.NaN;
@@ -426,23 +416,13 @@ public final class Bench {
             countAtFirst = count;
             cpuAtFirst = cpu;
           }
-          if (Double.isNaN(cpuAt10) && count >= tenth) {
-            cpuAt10 = cpu;
-            countAt10 = count;
-            threadsAt10 = ThreadCpu.ticks(handle.pid());
-            hostAt10 = ProcStats.cpuSeconds(host.toHandle());
-            hostThreadsAt10 = ThreadCpu.ticks(host.pid());
-            tAt10 = now;
+          if (at10 == null && count >= tenth) {
+            at10 = mark(handle, cpu, count, now);
           }
-          if (Double.isNaN(cpuAt90) && count >= ninetieth) {
-            cpuAt90 = cpu;
-            countAt90 = count;
-            threadsAt90 = ThreadCpu.ticks(handle.pid());
-            hostAt90 = ProcStats.cpuSeconds(host.toHandle());
-            hostThreadsAt90 = ThreadCpu.ticks(host.pid());
-            jitSeconds = ThreadCpu.compilerTicks(handle.pid(), threadsAt10, threadsAt90)
+          if (at90 == null && count >= ninetieth) {
+            at90 = mark(handle, cpu, count, now);
+            jitSeconds = ThreadCpu.compilerTicks(handle.pid(), at10.threads(), at90.threads())
                 / (double) ProcStats.CLOCK_TICKS;
-            tAt90 = now;
           }
           if (count >= n) {
             tDone = now;
@@ -463,16 +443,27 @@ public final class Bench {
       }
     } finally {
       rss = ProcStats.peakRssMib(handle);
-      String threads = busiestThreads("", process, threadsAt10, threadsAt90, (tAt90 - tAt10) / 1e9)
-          + busiestThreads("the brokers' JVM: ", host, hostThreadsAt10, hostThreadsAt90, (tAt90 - tAt10) / 1e9);
+      String threads = at10 == null || at90 == null ? ""
+          : busiestThreads("", process, at10.threads(), at90.threads(), (at90.nanos() - at10.nanos()) / 1e9)
+              + busiestThreads("the brokers' JVM: ", host, at10.hostThreads(), at90.hostThreads(),
+                  (at90.nanos() - at10.nanos()) / 1e9);
       procs.stop(process);
       Files.writeString(logFile, System.lineSeparator() + "[bench] stopped; peak RSS " + rss + " MiB"
           + System.lineSeparator() + threads, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
       BenchProcesses.deleteTopics(target, List.of(targetTopic));
     }
     Thread.sleep(COOL_DOWN.toMillis());
-    return result(c, round, workload, note, t0, tFirst, countAtFirst, tDone, cpuAt10, countAt10, cpuAt90,
-        countAt90, cpuAtFirst, cpuAtDone, jitSeconds, hostAt90 - hostAt10, rss, otherLoad);
+    return result(c, round, workload, note, t0, tFirst, countAtFirst, tDone, at10, at90, cpuAtFirst, cpuAtDone,
+        jitSeconds, rss, otherLoad);
+  }
+
+  /** The contestant's and the brokers' CPU, overall and per thread, when the target held {@code count} records. */
+  private record Mark(double cpu, long count, long nanos, Map<Long, Long> threads, double hostCpu,
+      Map<Long, Long> hostThreads) {}
+
+  private Mark mark(ProcessHandle contestant, double cpu, long count, long now) {
+    return new Mark(cpu, count, now, ThreadCpu.ticks(contestant.pid()), ProcStats.cpuSeconds(host.toHandle()),
+        ThreadCpu.ticks(host.pid()));
   }
 
   /**
@@ -481,7 +472,7 @@ public final class Bench {
    */
   private static String busiestThreads(String whose, Process process, Map<Long, Long> at10, Map<Long, Long> at90,
       double seconds) throws IOException, InterruptedException {
-    if (at10.isEmpty() || at90.isEmpty() || seconds <= 0 || !process.isAlive()) {
+    if (seconds <= 0 || !process.isAlive()) {
       return "";
     }
     String threadPrint = HeapInfo.jcmd(process.pid(), "Thread.print");
@@ -492,8 +483,8 @@ public final class Bench {
   }
 
   private static Result result(Contestant c, int round, Workload workload, String note, long t0, long tFirst,
-      long countAtFirst, long tDone, double cpuAt10, long countAt10, double cpuAt90, long countAt90,
-      double cpuAtFirst, double cpuAtDone, double jitSeconds, double brokerSeconds, double rss, double otherLoad) {
+      long countAtFirst, long tDone, Mark at10, Mark at90, double cpuAtFirst, double cpuAtDone,
+      double jitSeconds, double rss, double otherLoad) {
     double first = tFirst < 0 ? Double.NaN : (tFirst - t0) / 1e9;
     boolean completed = tDone >= 0;
     double rate = Double.NaN;
@@ -505,11 +496,12 @@ public final class Bench {
       total = (tDone - t0) / 1e9;
       double copySeconds = (tDone - tFirst) / 1e9;
       rate = copySeconds > 0 ? (workload.records() - countAtFirst) / copySeconds : Double.NaN;
-      if (countAt90 > countAt10 && !Double.isNaN(cpuAt10) && !Double.isNaN(cpuAt90)) {
-        cpuPerM = (cpuAt90 - cpuAt10) / (countAt90 - countAt10) * 1e6;
+      if (at10 != null && at90 != null && at90.count() > at10.count()) {
+        double millions = (at90.count() - at10.count()) / 1e6;
+        cpuPerM = (at90.cpu() - at10.cpu()) / millions;
         // The same window without the JIT compiler's threads, and the brokers' JVM in it.
-        withoutJitPerM = (cpuAt90 - cpuAt10 - jitSeconds) / (countAt90 - countAt10) * 1e6;
-        brokerPerM = brokerSeconds / (countAt90 - countAt10) * 1e6;
+        withoutJitPerM = (at90.cpu() - at10.cpu() - jitSeconds) / millions;
+        brokerPerM = (at90.hostCpu() - at10.hostCpu()) / millions;
       } else if (workload.records() > countAtFirst) {
         cpuPerM = (cpuAtDone - cpuAtFirst) / (workload.records() - countAtFirst) * 1e6;
       }
