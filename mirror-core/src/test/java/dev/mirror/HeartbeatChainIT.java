@@ -71,12 +71,15 @@ class HeartbeatChainIT {
       assertThat(KafkaTestData.topics(a)).as("nothing flows back").doesNotContain("B.heartbeats", "C.heartbeats");
       assertThat(KafkaTestData.topics(c)).doesNotContain("C.heartbeats", "B.C.heartbeats");
       // The records are MirrorMaker 2 heartbeats: the flow B->C beats into C, and A's beats arrive via B.
-      Map<String, Long> seen = new HashMap<>();
-      for (ConsumerRecord<byte[], byte[]> r : KafkaTestData.readAll(c, "heartbeats", Duration.ofSeconds(10))) {
-        Heartbeat hb = Heartbeat.fromRecord(r.key(), r.value());
-        seen.merge(hb.sourceClusterAlias() + "->" + hb.targetClusterAlias(), 1L, Long::sum);
-      }
-      assertThat(seen).containsKey("B->C");
+      // The topic can exist a moment before the first beat is written into it.
+      Await.until(Duration.ofSeconds(30), () -> {
+        Map<String, Long> seen = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : KafkaTestData.readAll(c, "heartbeats", Duration.ofSeconds(5))) {
+          Heartbeat hb = Heartbeat.fromRecord(r.key(), r.value());
+          seen.merge(hb.sourceClusterAlias() + "->" + hb.targetClusterAlias(), 1L, Long::sum);
+        }
+        assertThat(seen).containsKey("B->C");
+      });
       // The remote topic can exist on C a moment before its first record is copied into it.
       Await.until(Duration.ofSeconds(30),
           () -> assertThat(KafkaTestData.readAll(c, "B.A.heartbeats", Duration.ofSeconds(5))).isNotEmpty());

@@ -154,10 +154,14 @@ class ScramAclSourceToMtlsTargetIT {
     createTopic(source, topic, 1);
     produce(source, topic, Secure.records(topic, 5, 1));
 
-    try (Mirror mirror = mirror()
+    try (LogCapture capture = LogCapture.start();
+        Mirror mirror = mirror()
         .flow(f -> f.from("source").to("target").topicNames(topic).emitCheckpoints(false).syncTopicAcls(false))
         .build().start()) {
       Await.until(Secure.WAIT, () -> assertThat(total(endOffsets(target, "source." + topic))).isEqualTo(5));
+      // The permission check runs once the first records are copied; it reports the optional CREATE on
+      // 'heartbeats' missing on the source. Only then is READ revoked, so the copy path is what notices.
+      Await.until(Secure.WAIT, () -> assertThat(capture.text()).contains("permission check before replicating"));
       try (Admin admin = Secure.admin(source.clientProperties())) {
         admin.deleteAcls(List.of(new AclBindingFilter(
             new ResourcePatternFilter(ResourceType.TOPIC, topic, PatternType.PREFIXED),

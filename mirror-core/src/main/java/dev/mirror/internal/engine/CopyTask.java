@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -56,7 +56,8 @@ final class CopyTask {
   private final String storingStep;
   private final Logger log;
   private final Queue<Command<?>> commands = new ConcurrentLinkedQueue<>();
-  private final CountDownLatch stopSignal = new CountDownLatch(1);
+  /** Released by a stop request and by each submitted action: a copy thread without partitions waits on it. */
+  private final Semaphore signal = new Semaphore(0);
   private volatile boolean stopRequested;
   private volatile boolean abort;
   private volatile boolean pauseRequested;
@@ -101,6 +102,7 @@ final class CopyTask {
   <T> CompletableFuture<T> submit(Function<ReplicationWorker, T> action) {
     CompletableFuture<T> done = new CompletableFuture<>();
     commands.add(new Command<>(action, done));
+    signal.release();
     if (thread != null && !thread.isAlive()) {
       failPending();
     }
@@ -111,7 +113,7 @@ final class CopyTask {
   void requestStop(boolean drain) {
     abort = !drain;
     stopRequested = true;
-    stopSignal.countDown();
+    signal.release();
     consumer.wakeup();
   }
 
@@ -174,7 +176,7 @@ final class CopyTask {
             publish();
             paused = true;
           }
-          stopSignal.await(POLL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+          awaitSignal();
           worker.checkFailures();
           continue;
         }
@@ -182,7 +184,7 @@ final class CopyTask {
         step = replicatingStep;
         try {
           if (partitions == 0) {
-            stopSignal.await(POLL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            awaitSignal(); // the first partitions come as a submitted action, run as soon as it arrives
           } else {
             long timeoutMillis = (lastPolled == 0 ? IDLE_POLL_TIMEOUT : POLL_TIMEOUT).toMillis();
             if (worker.hasUnstoredPositions()) {
@@ -224,6 +226,13 @@ final class CopyTask {
       }
     } finally {
       failPending();
+    }
+  }
+
+  /** Waits up to the poll timeout for an action or a stop request. */
+  private void awaitSignal() throws InterruptedException {
+    if (signal.tryAcquire(POLL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+      signal.drainPermits();
     }
   }
 

@@ -41,6 +41,8 @@ final class FlowRunner {
   private static final Duration CLIENT_CLOSE_TIMEOUT = Duration.ofSeconds(5);
   /** Exactly-once mode commits at most every 100 ms: each commit costs round trips and a marker per partition. */
   private static final Duration MIN_TRANSACTION = Duration.ofMillis(100);
+  /** How long after RUNNING the work that can wait waits for the first acknowledged record, at most. */
+  private static final Duration START_GRACE = Duration.ofSeconds(1);
 
   private final EngineConfig config;
   private final FlowSpec flow;
@@ -354,15 +356,15 @@ final class FlowRunner {
       Admin targetAdmin = closer.admin(clients.admin(ClientConfigs.admin(target, flow, prefix + "target-admin",
           timeout)));
       startClock.lap("admin clients");
-      if (!preflightDone) {
-        startPreflight(sourceAdmin, targetAdmin);
-      }
       try {
         runClients(closer, prefix, clients, sourceAdmin, targetAdmin);
       } finally {
         // A start that failed reports what the permission check found (before its own error, as the check is
         // what names every missing permission); a stopping flow does not wait for it.
         try {
+          if (!preflightDone && preflight == null && !stopRequested) {
+            startPreflight(sourceAdmin, targetAdmin);
+          }
           reportPreflight(!stopRequested);
         } catch (Exception e) {
           log.debug("permission check did not complete", e);
@@ -676,9 +678,16 @@ final class FlowRunner {
     long nextAclSync = 0;
     MetadataSync metadataSync = new MetadataSync(flow, topicSync, timeout, log);
     boolean announced = false;
+    long settledBy = Long.MAX_VALUE;
     while (!stopRequested) {
       reportPreflight(false);
       long now = System.nanoTime();
+      // Work that can wait (the permission check, ACL sync, checkpoints) leaves the first records the machine
+      // to themselves: it starts once the target acknowledged one, or START_GRACE after RUNNING.
+      boolean settled = now >= settledBy || stats.recordsReplicated.sum() > 0;
+      if (settled && !preflightDone && preflight == null) {
+        startPreflight(sourceAdmin, targetAdmin);
+      }
       if (now >= nextRefresh && (!announced || flow.refreshTopics())) {
         step = "syncing topics from source cluster '" + source.alias() + "' to target cluster '"
             + target.alias() + "'";
@@ -719,6 +728,7 @@ final class FlowRunner {
       stats.partitions = tasks.stream().mapToInt(CopyTask::partitions).sum();
       if (!announced) {
         announced = true;
+        settledBy = System.nanoTime() + START_GRACE.toNanos();
         replicated = positions(tasks);
         if (state.compareAndSet(State.STARTING, State.RUNNING)) {
           log.info("state STARTING -> RUNNING ({} topics, {} partitions) after {}", stats.topics, stats.partitions,
@@ -761,7 +771,7 @@ final class FlowRunner {
         problems.forEach(this::reportProblem);
         nextConfigSync = now + flow.topicConfigSyncInterval().toNanos();
       }
-      if (flow.syncTopicAcls() && leader && now >= nextAclSync) {
+      if (flow.syncTopicAcls() && leader && settled && now >= nextAclSync) {
         step = "syncing topic ACLs to target cluster '" + target.alias() + "'";
         List<String> problems = new ArrayList<>();
         metadataSync.syncAcls(sourceAdmin, targetAdmin, mappings.values(), problems);
@@ -773,7 +783,7 @@ final class FlowRunner {
         heartbeats.beat(control, config.clock().millis());
         nextHeartbeat = now + flow.heartbeatInterval().toNanos();
       }
-      if (checkpointer != null && now >= nextCheckpoint) {
+      if (checkpointer != null && settled && now >= nextCheckpoint) {
         step = "checkpointing consumer groups of source cluster '" + source.alias() + "'";
         checkpointRound(tasks, store, syncs, checkpointer, sourceAdmin, targetAdmin, control, index);
         nextCheckpoint = now + flow.checkpointInterval().toNanos();

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -296,8 +297,15 @@ final class ReplicationWorker {
       stored.put(tp, gone.ackedNext);
     }
     recreated(mappings, added);
-    awaitLeaders(added, wanted);
+    // The target's leaders (asked by the producer) and the source's offsets (asked by the consumer) at once.
+    CompletableFuture<Void> leaders = added.isEmpty() ? CompletableFuture.completedFuture(null)
+        : CompletableFuture.runAsync(() -> awaitLeaders(added, wanted), r -> {
+          Thread t = new Thread(r, Thread.currentThread().getName() + "-leaders");
+          t.setDaemon(true);
+          t.start();
+        });
     Map<TopicPartition, Long> start = startPositions(added);
+    awaitDone(leaders);
     for (TopicPartition tp : added) {
       PartitionState s = new PartitionState(tp, wanted.get(tp), start.get(tp));
       s.warnedTargetGap = exactlyOnce; // each commit's marker skips a target offset: expected, not a warning
@@ -404,6 +412,20 @@ final class ReplicationWorker {
     }
   }
 
+  private static void awaitDone(CompletableFuture<Void> f) {
+    try {
+      f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptException(e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new MirrorException("waiting for the leaders of new remote partitions", e.getCause());
+    }
+  }
+
   /**
    * Waits until the producer's metadata shows a leader for every new remote partition. A broker can refuse
    * the first writes to a topic created a moment ago; with several requests in flight, a later batch may
@@ -417,14 +439,14 @@ final class ReplicationWorker {
     long deadline = System.nanoTime() + timeout.toNanos();
     for (String topic : topics) {
       // Bounded by the deadline; each round asks the producer for fresh metadata.
-      while (true) {
+      for (int attempt = 1; ; attempt++) {
         List<org.apache.kafka.common.PartitionInfo> infos = producer.partitionsFor(topic);
         boolean led = !infos.isEmpty() && infos.stream().allMatch(i -> i.leader() != null && !i.leader().isEmpty());
         if (led || System.nanoTime() > deadline) {
           break;
         }
         try {
-          Thread.sleep(50);
+          Backoff.pause(attempt);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           throw new InterruptException(e);

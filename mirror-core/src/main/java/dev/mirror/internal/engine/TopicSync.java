@@ -6,7 +6,6 @@ import dev.mirror.client.ReplicationPolicy;
 import dev.mirror.client.internal.OffsetIndex;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -89,6 +88,8 @@ final class TopicSync {
   Map<String, Mapping> sync(Admin source, Admin target, OffsetIndex index,
       List<String> problems) throws InterruptedException {
     recreatedRemote.clear();
+    // Both clusters are listed at once.
+    KafkaFuture<Set<String>> targetList = target.listTopics().names();
     Set<String> sourceTopics = get(source.listTopics().names(), "listing topics of source cluster '"
         + flow.source() + "'");
     List<String> selected = new ArrayList<>();
@@ -97,9 +98,19 @@ final class TopicSync {
         selected.add(t);
       }
     }
-    Map<String, TopicDescription> sourceDesc = describe(source, flow.source(), selected);
-    Set<String> targetTopics = get(target.listTopics().names(), "listing topics of target cluster '"
+    Set<String> targetTopics = get(targetList, "listing topics of target cluster '"
         + flow.target() + "'");
+    // The configs of topics to create are read while the source's topics are described.
+    List<String> toCreate = new ArrayList<>();
+    for (String t : selected) {
+      if (!targetTopics.contains(policy.formatRemoteTopic(flow.source(), t))) {
+        toCreate.add(t);
+      }
+    }
+    KafkaFuture<Map<ConfigResource, Config>> configs = flow.syncTopicConfigs() && !toCreate.isEmpty()
+        ? source.describeConfigs(toCreate.stream().map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t))
+            .toList()).all() : KafkaFuture.completedFuture(Map.of());
+    Map<String, TopicDescription> sourceDesc = describe(source, flow.source(), selected);
 
     Map<String, String> remoteNames = new LinkedHashMap<>();
     for (String t : sourceDesc.keySet()) {
@@ -110,7 +121,8 @@ final class TopicSync {
     remoteNames.forEach((s, r) -> (targetTopics.contains(r) ? existing : missing).add(s));
 
     if (!missing.isEmpty()) {
-      create(source, target, missing, sourceDesc, remoteNames, problems);
+      create(target, missing, sourceDesc, remoteNames, copied(get(configs, "reading topic configs of source"
+          + " cluster '" + flow.source() + "'")), problems);
     }
     Map<String, TopicDescription> targetDesc = describe(target, flow.target(), new ArrayList<>(remoteNames.values()));
     if (!missing.isEmpty()) {
@@ -196,9 +208,9 @@ final class TopicSync {
     }
   }
 
-  private void create(Admin source, Admin target, List<String> missing, Map<String, TopicDescription> sourceDesc,
-      Map<String, String> remoteNames, List<String> problems) throws InterruptedException {
-    Map<String, Map<String, String>> configs = flow.syncTopicConfigs() ? configs(source, missing) : Map.of();
+  private void create(Admin target, List<String> missing, Map<String, TopicDescription> sourceDesc,
+      Map<String, String> remoteNames, Map<String, Map<String, String>> configs, List<String> problems)
+      throws InterruptedException {
     List<NewTopic> newTopics = new ArrayList<>();
     for (String t : missing) {
       Optional<Short> rf = flow.replicationFactor() < 0 ? Optional.empty()
@@ -235,7 +247,7 @@ final class TopicSync {
   private void awaitCreated(Admin target, List<String> created, Map<String, String> remoteNames,
       Map<String, TopicDescription> targetDesc) throws InterruptedException {
     long deadline = System.nanoTime() + Math.min(CREATED_TOPIC_WAIT.toNanos(), timeout.toNanos());
-    for (int attempt = 0; attempt < 50 && System.nanoTime() < deadline; attempt++) {
+    for (int attempt = 0; attempt < 200 && System.nanoTime() < deadline; attempt++) {
       List<String> unseen = new ArrayList<>();
       for (String t : created) {
         String remote = remoteNames.get(t);
@@ -246,7 +258,7 @@ final class TopicSync {
       if (unseen.isEmpty()) {
         break;
       }
-      Thread.sleep(100);
+      Backoff.pause(attempt + 1);
       targetDesc.putAll(describe(target, flow.target(), unseen));
     }
     awaitLeaders(target, created, remoteNames, targetDesc, deadline);
@@ -270,10 +282,8 @@ final class TopicSync {
         }
       }
     }
-    for (int attempt = 0; attempt < 50 && !pending.isEmpty() && System.nanoTime() < deadline; attempt++) {
-      if (attempt > 0) {
-        Thread.sleep(100);
-      }
+    for (int attempt = 0; attempt < 200 && !pending.isEmpty() && System.nanoTime() < deadline; attempt++) {
+      Backoff.pause(attempt);
       ListOffsetsResult results = target.listOffsets(pending);
       for (TopicPartition tp : List.copyOf(pending.keySet())) {
         try {
@@ -290,15 +300,8 @@ final class TopicSync {
     }
   }
 
-  /** Reads the source topics' configurations, keeping what a remote topic should copy. */
-  private Map<String, Map<String, String>> configs(Admin source, Collection<String> topics)
-      throws InterruptedException {
-    List<ConfigResource> resources = new ArrayList<>();
-    for (String t : topics) {
-      resources.add(new ConfigResource(ConfigResource.Type.TOPIC, t));
-    }
-    Map<ConfigResource, Config> described = get(source.describeConfigs(resources).all(),
-        "reading topic configs of source cluster '" + flow.source() + "'");
+  /** Of the source topics' configurations, what a remote topic should copy. */
+  private Map<String, Map<String, String>> copied(Map<ConfigResource, Config> described) {
     Map<String, Map<String, String>> result = new HashMap<>();
     described.forEach((resource, config) -> {
       Map<String, String> copy = new LinkedHashMap<>();
