@@ -20,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -305,7 +306,8 @@ final class ReplicationWorker {
           t.start();
         });
     Map<TopicPartition, Long> start = startPositions(added);
-    awaitDone(leaders);
+    awaitDone(leaders, cause -> cause instanceof RuntimeException r ? r
+        : new MirrorException("waiting for the leaders of new remote partitions", cause));
     for (TopicPartition tp : added) {
       PartitionState s = new PartitionState(tp, wanted.get(tp), start.get(tp));
       s.warnedTargetGap = exactlyOnce; // each commit's marker skips a target offset: expected, not a warning
@@ -412,17 +414,15 @@ final class ReplicationWorker {
     }
   }
 
-  private static void awaitDone(CompletableFuture<Void> f) {
+  /** Waits for {@code f}: an interrupt ends the wait as an InterruptException, a failure as {@code failed} says. */
+  private static void awaitDone(Future<?> f, Function<Throwable, RuntimeException> failed) {
     try {
       f.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptException(e);
     } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      throw new MirrorException("waiting for the leaders of new remote partitions", e.getCause());
+      throw failed.apply(e.getCause());
     }
   }
 
@@ -506,15 +506,8 @@ final class ReplicationWorker {
       producer.flush();
     }
     for (Future<RecordMetadata> f : sends) {
-      try {
-        f.get();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new InterruptException(e);
-      } catch (ExecutionException e) {
-        throw new MirrorException("cannot store start positions in '" + store.topic() + "': "
-            + Errors.describe(e.getCause(), "WRITE", "TOPIC", store.topic()), e.getCause());
-      }
+      awaitDone(f, cause -> new MirrorException("cannot store start positions in '" + store.topic() + "': "
+          + Errors.describe(cause, "WRITE", "TOPIC", store.topic()), cause));
     }
     for (TopicPartition tp : fresh) {
       stored.put(tp, result.get(tp));
