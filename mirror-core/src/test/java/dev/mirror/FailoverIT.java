@@ -245,16 +245,18 @@ class FailoverIT {
     String topic = uniqueName("compact");
     createTopic(primary, topic, 1, Map.of("cleanup.policy", "compact", "segment.ms", "100",
         "min.cleanable.dirty.ratio", "0.01", "delete.retention.ms", "100", "min.compaction.lag.ms", "0"));
+    // The broker rolls a segment when a record's timestamp is segment.ms past the segment's first one: rounds a
+    // second apart in record time give six segments, the older five closed and cleanable, without waiting.
+    long firstRound = System.currentTimeMillis() - 60_000;
     for (int round = 0; round < 6; round++) {
       List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
       for (int i = round * 500; i < round * 500 + 500; i++) {
         // Every tenth record has a key of its own and survives compaction; the others overwrite 50 keys.
         String key = i % 10 == 0 ? "keep-" + i : "k" + (i % 50);
-        records.add(new ProducerRecord<>(topic, 0, key.getBytes(StandardCharsets.UTF_8),
+        records.add(new ProducerRecord<>(topic, 0, firstRound + round * 1_000L, key.getBytes(StandardCharsets.UTF_8),
             ("v" + i).getBytes(StandardCharsets.UTF_8)));
       }
       produce(primary, topic, records);
-      Thread.sleep(150); // let the active segment roll so the cleaner can compact it
     }
     Await.until(Duration.ofSeconds(60), () -> assertThat(readAll(primary, topic, Duration.ofSeconds(10)).size())
         .as("compaction removed older values").isLessThan(2_000));

@@ -54,6 +54,17 @@ class ResumeIT {
         .build();
   }
 
+  /**
+   * Stops the target's broker, produces records 10,000 to 19,999 to the source, keeps the target down for 2 s
+   * while the flow goes on polling and sending, and starts the broker again.
+   */
+  private static void targetDownWhileProducing(String topic) throws InterruptedException {
+    backup.stopBroker();
+    produce(primary, topic, batch(topic, 4, 10_000, 10_000));
+    Thread.sleep(2_000); // the outage: long enough for sends to wait and retry, short of every timeout
+    backup.startBroker();
+  }
+
   private static List<ProducerRecord<byte[], byte[]>> batch(String topic, int partitions, int from, int count) {
     List<ProducerRecord<byte[], byte[]>> list = new ArrayList<>();
     for (int i = from; i < from + count; i++) {
@@ -94,10 +105,7 @@ class ResumeIT {
       produce(primary, topic, batch(topic, 4, 0, 10_000));
       Await.until(Duration.ofSeconds(60), () -> assertThat(
           mirror.status().flow("primary->backup").orElseThrow().recordsReplicated()).isGreaterThan(0));
-      backup.stopBroker();
-      produce(primary, topic, batch(topic, 4, 10_000, 10_000));
-      Thread.sleep(2_000); // the flow keeps polling and sending while the target is down
-      backup.startBroker();
+      targetDownWhileProducing(topic);
       produce(primary, topic, batch(topic, 4, 20_000, 10_000));
       Await.until(Duration.ofSeconds(120), () -> assertThat(
           KafkaTestData.endOffsets(backup, "primary." + topic).values().stream().mapToLong(Long::longValue).sum())
@@ -121,10 +129,7 @@ class ResumeIT {
       produce(primary, topic, batch(topic, 4, 0, 10_000));
       Await.until(Duration.ofSeconds(60), () -> assertThat(
           mirror.status().flow("primary->backup").orElseThrow().recordsReplicated()).isGreaterThan(0));
-      backup.stopBroker(); // the transaction coordinator goes with it
-      produce(primary, topic, batch(topic, 4, 10_000, 10_000));
-      Thread.sleep(2_000); // the flow keeps polling and sending while the target is down
-      backup.startBroker();
+      targetDownWhileProducing(topic); // in exactly-once mode the transaction coordinator goes with it
       produce(primary, topic, batch(topic, 4, 20_000, 10_000));
       Await.until(Duration.ofSeconds(120), () -> assertThat(readAll(backup, remote, Duration.ofSeconds(20)))
           .hasSizeGreaterThanOrEqualTo(30_000));

@@ -1,6 +1,7 @@
 package dev.mirror.faults;
 
 import dev.mirror.Mirror;
+import dev.mirror.testing.ChildJvm;
 import java.time.Duration;
 import java.util.Map;
 
@@ -22,8 +23,8 @@ public final class KilledInstance {
         .build()
         .start();
     System.out.println("started");
-    // Bounded: the test kills the process long before.
-    Thread.sleep(Duration.ofMinutes(10).toMillis());
+    // The test kills the process; should the test JVM go first, the instance ends with it.
+    ChildJvm.awaitParent(Duration.ofMinutes(10));
     mirror.close();
   }
 }

@@ -86,6 +86,21 @@ class ScaleOutIT {
   }
 
 
+  /**
+   * Produces one marker record to every partition, records {@code from} to {@code from + PARTITIONS - 1}, and
+   * waits until the target holds all of them: each partition is copied in order, so a record copied twice
+   * before its partition's marker is on the target by then.
+   */
+  private static void awaitMarkers(String topic, int from, String remote) {
+    produceRange(topic, from, PARTITIONS);
+    List<String> markers = new ArrayList<>();
+    for (int i = from; i < from + PARTITIONS; i++) {
+      markers.add("v" + i);
+    }
+    Await.until(Duration.ofSeconds(60), () -> assertThat(readAll(backup, remote, Duration.ofSeconds(30)))
+        .extracting(r -> KafkaTestData.utf8(r.value())).containsAll(markers));
+  }
+
   private static long remoteRecords(String topic) {
     Map<TopicPartition, Long> ends = KafkaTestData.endOffsets(backup, "primary." + topic);
     return ends.values().stream().mapToLong(Long::longValue).sum();
@@ -144,15 +159,17 @@ class ScaleOutIT {
     Await.until(Duration.ofSeconds(60), () -> assertSplit(shardsByMember(group), 2));
     produceRange(topic, 42_000, 12_000);
     Await.until(Duration.ofSeconds(90), () -> assertThat(remoteRecords(topic)).isGreaterThanOrEqualTo(54_000));
-    Thread.sleep(1_000); // a duplicate would arrive within the commit interval
+    awaitMarkers(topic, 54_000, "primary." + topic);
     assertThat(KafkaTestData.valuesByPartition(readAll(backup, "primary." + topic, Duration.ofSeconds(60))))
         .as("handover after a graceful stop copies nothing twice")
         .isEqualTo(KafkaTestData.valuesByPartition(readAll(primary, topic, Duration.ofSeconds(60))));
 
     // A killed instance's shards move to the survivor within 30 s; at-least-once: nothing is lost.
+    int killedFrom = 54_000 + PARTITIONS;
+    int total = killedFrom + 20_000;
     Thread producer = new Thread(() -> {
       for (int i = 0; i < 10; i++) {
-        produceRange(topic, 54_000 + i * 2_000, 2_000);
+        produceRange(topic, killedFrom + i * 2_000, 2_000);
       }
     });
     producer.start();
@@ -161,13 +178,13 @@ class ScaleOutIT {
     Await.until(Duration.ofSeconds(60), () -> assertSplit(shardsByMember(group), 1));
     long takeoverMillis = (System.nanoTime() - killed) / 1_000_000;
     producer.join(60_000);
-    Await.until(Duration.ofSeconds(90), () -> assertThat(remoteRecords(topic)).isGreaterThanOrEqualTo(74_000));
+    Await.until(Duration.ofSeconds(90), () -> assertThat(remoteRecords(topic)).isGreaterThanOrEqualTo(total));
     Map<Integer, List<String>> source = KafkaTestData.valuesByPartition(readAll(primary, topic, Duration.ofSeconds(60)));
     Map<Integer, List<String>> target = KafkaTestData.valuesByPartition(readAll(backup, "primary." + topic, Duration.ofSeconds(60)));
     Map<Integer, List<String>> distinct = new TreeMap<>();
     target.forEach((p, values) -> distinct.put(p, new ArrayList<>(new LinkedHashSet<>(values))));
     assertThat(distinct).as("every record, in order, after the kill").isEqualTo(source);
-    long duplicates = target.values().stream().mapToLong(List::size).sum() - 74_000;
+    long duplicates = target.values().stream().mapToLong(List::size).sum() - total;
     System.out.printf("scale-out: shards taken over %d ms after SIGKILL; %d records copied twice%n",
         takeoverMillis, duplicates);
     assertThat(takeoverMillis).as("time until the killed instance's shards were owned again").isLessThan(30_000);
@@ -221,12 +238,12 @@ class ScaleOutIT {
     producer.join(60_000);
     Await.until(Duration.ofSeconds(90), () -> assertThat(readAll(backup, remote, Duration.ofSeconds(30)))
         .hasSizeGreaterThanOrEqualTo(total));
-    Thread.sleep(1_000); // a duplicate would arrive within a transaction
+    awaitMarkers(topic, total, remote);
     Map<Integer, List<String>> source = KafkaTestData.valuesByPartition(readAll(primary, topic, Duration.ofSeconds(60)));
     Map<Integer, List<String>> target = KafkaTestData.valuesByPartition(readAll(backup, remote, Duration.ofSeconds(60)));
     System.out.printf("scale-out, exactly-once: frozen instance's shards taken over after %d ms, killed instance's"
         + " after %d ms; %d records read committed of %d%n", takeoverMillis, killTakeoverMillis,
-        target.values().stream().mapToLong(List::size).sum(), total);
+        target.values().stream().mapToLong(List::size).sum(), total + PARTITIONS);
     assertThat(target).as("every record exactly once, in order, for a read_committed reader").isEqualTo(source);
     assertThat(takeoverMillis).as("time until the frozen instance's shards were owned again").isLessThan(30_000);
     assertThat(killTakeoverMillis).as("time until the killed instance's shards were owned again").isLessThan(30_000);

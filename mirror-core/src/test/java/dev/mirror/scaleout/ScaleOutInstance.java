@@ -2,8 +2,12 @@ package dev.mirror.scaleout;
 
 import dev.mirror.FlowStatus;
 import dev.mirror.Mirror;
+import dev.mirror.testing.ChildJvm;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One instance of a host application sharing a flow with others, run in its own JVM by {@link ScaleOutIT}.
@@ -28,13 +32,19 @@ public final class ScaleOutInstance {
         .build()
         .start();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> mirror.close(Duration.ofSeconds(20))));
-    // Bounded: the test kills or stops the instance long before.
-    for (int i = 0; i < 2 * 60 * 10; i++) {
+    ScheduledExecutorService printer = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "status-printer");
+      t.setDaemon(true);
+      return t;
+    });
+    printer.scheduleAtFixedRate(() -> {
       FlowStatus status = mirror.status().flow("primary->backup").orElseThrow();
       System.out.println("status state=" + status.state() + " partitions=" + status.partitions() + " replicated="
           + status.recordsReplicated());
-      Thread.sleep(500);
-    }
+    }, 0, 500, TimeUnit.MILLISECONDS);
+    // The test stops or kills the instance; should the test JVM go first, the instance ends with it.
+    ChildJvm.awaitParent(Duration.ofMinutes(10));
+    printer.shutdownNow();
     mirror.close(Duration.ofSeconds(20));
   }
 }

@@ -5,15 +5,19 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A Java program started in its own JVM with this JVM's class path, for tests where a process must be
  * stopped (SIGTERM) or killed (SIGKILL). Standard output and error go to files, read with {@link #stdout()}
- * and {@link #stderr()}. {@link #close()} kills the process if it is still alive.
+ * and {@link #stderr()}. {@link #close()} kills the process if it is still alive. The child's standard input
+ * stays open while this JVM holds the child, so the child's {@code main} can block in {@link #awaitParent}
+ * and end by itself when the test JVM is gone.
  *
  * <pre>{@code
  * try (ChildJvm child = ChildJvm.start(dir, "instance-1", Map.of(), MyMain.class, "arg")) {
@@ -56,6 +60,28 @@ public final class ChildJvm implements AutoCloseable {
     ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
     builder.environment().putAll(environment);
     return new ChildJvm(name, builder.start(), out, err);
+  }
+
+  /**
+   * Called in a child's {@code main}: blocks until the parent closes the child's standard input (the parent
+   * JVM exited or died) or {@code atMost} passed, whichever comes first.
+   *
+   * @param atMost bound on the wait when the parent neither kills the child nor goes away
+   * @throws InterruptedException when interrupted while waiting
+   */
+  public static void awaitParent(Duration atMost) throws InterruptedException {
+    CountDownLatch parentGone = new CountDownLatch(1);
+    Thread reader = new Thread(() -> {
+      try {
+        System.in.read(); // the parent writes nothing: this returns at end of input
+      } catch (IOException e) {
+        // the pipe broke: the parent is gone as well
+      }
+      parentGone.countDown();
+    }, "await-parent");
+    reader.setDaemon(true);
+    reader.start();
+    parentGone.await(atMost.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** Returns the process. */
