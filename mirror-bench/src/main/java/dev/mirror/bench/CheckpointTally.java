@@ -3,6 +3,7 @@ package dev.mirror.bench;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -77,6 +78,18 @@ final class CheckpointTally {
   synchronized void unreadable() {
     records++;
     unreadable++;
+  }
+
+  /** The expected pairs not seen yet, counted per remote partition. */
+  synchronized Map<TopicPartition, Integer> missingByPartition() {
+    Map<TopicPartition, Integer> missing = new TreeMap<>((a, b) -> a.topic().equals(b.topic())
+        ? Integer.compare(a.partition(), b.partition()) : a.topic().compareTo(b.topic()));
+    for (Pair p : expected) {
+      if (!seen.contains(p)) {
+        missing.merge(new TopicPartition(p.topic(), p.partition()), 1, Integer::sum);
+      }
+    }
+    return missing;
   }
 
   /** Expected pairs seen so far. */

@@ -437,6 +437,11 @@ public final class ScaleBench {
       if (race.tRecords < 0 && race.topicsSeen > 0) {
         note = join(note, shortPartitions(target, sourceAlias + "."));
       }
+      if (race.tRecords >= 0 && !tally.complete()) {
+        // MM2's default offset-syncs topic name and place (the source); Mirror reads the same keys.
+        note = join(note, OffsetSyncCoverage.describe(tally.missingByPartition(), sourceAlias + ".",
+            "mm2-offset-syncs." + targetAlias + ".internal", List.of(sourceServers, targetServers)));
+      }
       deleteNewTopics(target, targetBefore);
       deleteNewTopics(source, sourceBefore);
     }

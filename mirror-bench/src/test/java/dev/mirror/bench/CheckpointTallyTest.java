@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mirror.client.Checkpoint;
 import java.nio.ByteBuffer;
+import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -33,6 +34,21 @@ class CheckpointTallyTest {
     assertThat(tally.completeNanos()).isEqualTo(30);
     assertThat(tally.unexpected()).isEqualTo(2);
     assertThat(tally.records()).isEqualTo(7);
+  }
+
+  @Test
+  void missingPairsAreCountedPerRemotePartitionInOrder() {
+    CheckpointTally tally = new CheckpointTally(Set.of(
+        new CheckpointTally.Pair("g1", "src.t", 10), new CheckpointTally.Pair("g2", "src.t", 10),
+        new CheckpointTally.Pair("g1", "src.t", 2), new CheckpointTally.Pair("g1", "src.a", 7)));
+    tally.record("g2", new TopicPartition("src.t", 10), 1);
+    assertThat(tally.missingByPartition()).containsExactly(
+        Map.entry(new TopicPartition("src.a", 7), 1), Map.entry(new TopicPartition("src.t", 2), 1),
+        Map.entry(new TopicPartition("src.t", 10), 1));
+    tally.record("g1", new TopicPartition("src.t", 10), 2);
+    tally.record("g1", new TopicPartition("src.t", 2), 3);
+    tally.record("g1", new TopicPartition("src.a", 7), 4);
+    assertThat(tally.missingByPartition()).isEmpty();
   }
 
   @Test
