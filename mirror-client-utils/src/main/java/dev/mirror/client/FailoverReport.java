@@ -56,7 +56,8 @@ public record FailoverReport(String group, String failedCluster, List<PartitionR
    *     because Mirror's state topic for the lost cluster is not on this cluster
    * @param unreplicated records of the lost cluster's partition that had not been replicated when Mirror
    *     last looked, or -1 when unknown
-   * @param progressTime when Mirror last looked, or null when unknown
+   * @param progressTime when Mirror last stored the partition's progress (at each checkpoint round while it
+   *     changes, at least once a minute while it does not), or null when unknown
    */
   public record PartitionReport(TopicPartition partition, long upstreamOffset, OffsetAndMetadata offset,
       long reRead, long unreplicated, @Nullable Instant progressTime) {}

@@ -203,8 +203,9 @@ final class CopyTask {
         long now = System.nanoTime();
         if (now >= nextCommit) {
           step = storingStep;
-          worker.commitPositions(syncs);
-          publish();
+          if (worker.commitPositions(syncs)) {
+            publish();
+          }
           nextCommit = now + commitInterval.toNanos();
         }
       }

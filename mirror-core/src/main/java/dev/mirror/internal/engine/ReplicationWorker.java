@@ -60,6 +60,14 @@ final class ReplicationWorker {
   }
 
   private static final long SYNC_INTERVAL_NANOS = 1_000_000_000L;
+  /**
+   * How often a caught-up worker, whose polls return nothing, still refreshes positions and lag: between those
+   * refreshes nothing it replicates can move, and skipping the per-partition sweep keeps an idle flow with
+   * thousands of partitions nearly free.
+   */
+  private static final long IDLE_SWEEP_NANOS = 5_000_000_000L;
+  /** How old a partition's stored progress may get while its figures stay the same. */
+  static final long PROGRESS_REFRESH_MILLIS = 60_000;
 
   /**
    * Offset segments kept per partition. Exactly-once mode starts one per commit (its marker takes a target
@@ -90,6 +98,10 @@ final class ReplicationWorker {
     boolean sentInTransaction;
     long lastSyncNanos = System.nanoTime() - SYNC_INTERVAL_NANOS;
     final Queue<long[]> newSegments = new ConcurrentLinkedQueue<>();
+    /** The progress last stored: replicated up to, source end, when (flow thread only). */
+    long progressUpTo = Long.MIN_VALUE;
+    long progressEnd = Long.MIN_VALUE;
+    long progressMillis;
     /** Records behind the source's end as last computed on the flow thread; read by the lag gauge. */
     volatile long lag;
     @Nullable MirrorMetrics.PartitionSensors sensors;
@@ -238,6 +250,9 @@ final class ReplicationWorker {
       fencing;
   private boolean inTransaction;
   private SyncSink lastSyncs = SyncSink.NONE;
+  /** Whether something may have moved since the last sweep over the partitions settled everything. */
+  private boolean sweepDue = true;
+  private long lastSweepNanos = System.nanoTime();
 
   ReplicationWorker(Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer, StateStore store,
       StateStore.Restored restored, FlowSpec flow, Duration timeout, FlowStats stats, Clock clock,
@@ -271,6 +286,7 @@ final class ReplicationWorker {
    * their stored or start position.
    */
   void assign(Map<String, TopicSync.Mapping> mappings, java.util.function.Predicate<TopicPartition> owns) {
+    sweepDue = true;
     Map<TopicPartition, String> wanted = new HashMap<>();
     for (TopicSync.Mapping m : mappings.values()) {
       for (int p = 0; p < m.partitions(); p++) {
@@ -328,6 +344,7 @@ final class ReplicationWorker {
    * deleted and created again, and the records copied before are gone from the target.
    */
   void recopy(String sourceTopic) {
+    sweepDue = true;
     List<TopicPartition> tps = new ArrayList<>();
     for (TopicPartition tp : states.keySet()) {
       if (tp.topic().equals(sourceTopic)) {
@@ -352,6 +369,7 @@ final class ReplicationWorker {
    * worker stored before it gave the partitions up.
    */
   void restore(Map<TopicPartition, Long> positions) {
+    sweepDue = true;
     stored.putAll(positions);
   }
 
@@ -360,6 +378,7 @@ final class ReplicationWorker {
    * owns them now and stores its own.
    */
   void forget(java.util.function.Predicate<TopicPartition> gone) {
+    sweepDue = true;
     if (exactlyOnce) {
       abortToCommitted(); // the open transaction may hold records of partitions another instance owns now
     }
@@ -530,10 +549,14 @@ final class ReplicationWorker {
     try {
       records = consumer.poll(pollTimeout);
     } catch (OffsetOutOfRangeException e) {
+      sweepDue = true;
       handleOutOfRange(e.offsetOutOfRangePartitions());
       return 0;
     }
     stats.lastPollMillis = clock.millis();
+    if (!records.isEmpty() || !records.nextOffsets().isEmpty()) {
+      sweepDue = true; // positions moved (past records, or past transaction markers alone)
+    }
     int sent = 0;
     for (TopicPartition tp : records.partitions()) {
       PartitionState s = states.get(tp);
@@ -639,9 +662,19 @@ final class ReplicationWorker {
    * Stores the offset segments and positions of every partition that advanced since the last store, and
    * hands the copied offset pairs to {@code syncs}. Does not block, except in exactly-once mode, where it waits
    * for the target to acknowledge the transaction's records and commits them with their positions and segments:
-   * the offset mapping and the syncs then cover only committed records.
+   * the offset mapping and the syncs then cover only committed records. A caught-up worker whose last sweep
+   * settled everything sweeps again only every few seconds.
+   *
+   * @return whether it swept the partitions (positions and lag may have changed)
    */
-  void commitPositions(SyncSink syncs) {
+  boolean commitPositions(SyncSink syncs) {
+    long sweepStart = System.nanoTime();
+    if (!sweepDue && !exactlyOnce && !forceSyncs && retired.isEmpty()
+        && sweepStart - lastSweepNanos < IDLE_SWEEP_NANOS) {
+      return false; // caught up and settled: nothing to store, positions and lag as published
+    }
+    lastSweepNanos = sweepStart;
+    boolean settled = true;
     List<Runnable> stored = new ArrayList<>();
     if (exactlyOnce) {
       lastSyncs = syncs;
@@ -684,6 +717,9 @@ final class ReplicationWorker {
       }
       long acked = s.ackedNext;
       long targetNext = s.targetNext;
+      if (s.expectedAckNext != acked) {
+        settled = false; // records in flight: their positions are stored at a later sweep
+      }
       if (acked > s.storedSentNext) {
         s.storedSentNext = acked;
         long lastSource = s.lastCopiedSource;
@@ -710,10 +746,13 @@ final class ReplicationWorker {
       }
     }
     if (exactlyOnce && inTransaction && !commitTransaction(all)) {
-      return; // aborted: the partitions copy again from their committed positions
+      sweepDue = true;
+      return true; // aborted: the partitions copy again from their committed positions
     }
     stored.forEach(Runnable::run);
     retired.removeIf(s -> s.storedNext >= s.ackedNext);
+    sweepDue = !settled;
+    return true;
   }
 
   /** Sends on the copy producer, first opening a transaction in exactly-once mode. */
@@ -849,14 +888,22 @@ final class ReplicationWorker {
 
   /**
    * Stores, per partition, how far replication got and where the source ended at the last fetch, so a
-   * failover report can say how many records had not been replicated.
+   * failover report can say how many records had not been replicated. A partition whose figures did not
+   * change is stored again only once {@link #PROGRESS_REFRESH_MILLIS} passed.
    */
   void storeProgress(long nowMillis) {
     for (PartitionState s : states.values()) {
       java.util.OptionalLong lag = consumer.currentLag(s.source);
       long sourceEnd = lag.isPresent() ? consumer.position(s.source) + lag.getAsLong() : -1;
-      StateCodec.Progress progress = new StateCodec.Progress(s.ackedNext, sourceEnd, nowMillis);
-      send(store.progress(s.source, progress), this::onStateAck);
+      long upTo = s.ackedNext;
+      if (upTo == s.progressUpTo && sourceEnd == s.progressEnd
+          && nowMillis - s.progressMillis < PROGRESS_REFRESH_MILLIS) {
+        continue; // unchanged: the stored record still holds, and an idle flow writes little
+      }
+      s.progressUpTo = upTo;
+      s.progressEnd = sourceEnd;
+      s.progressMillis = nowMillis;
+      send(store.progress(s.source, new StateCodec.Progress(upTo, sourceEnd, nowMillis)), this::onStateAck);
     }
   }
 
