@@ -564,7 +564,7 @@ public final class Bench {
       String targetTopic, Workload workload) throws IOException {
     List<String> cmd = new ArrayList<>(List.of(procs.java(), "-Xmx" + options.heap));
     for (String o : options.jvmOptions) {
-      cmd.add(o.replace("{id}", id).replace("{logs}", procs.logDir().toString()));
+      cmd.add(o.replace("{id}", id).replace("{logs}", procs.logDir().toString()).replace("{contestant}", c.code));
     }
     switch (c) {
       case MIRROR, MIRROR_EOS -> {
@@ -646,8 +646,9 @@ public final class Bench {
         "              else tmp, the JVM's temporary directory)",
         "             [--mirror-property KEY=VALUE ...]  (an experiment: not Mirror's default configuration;",
         "              {source} and {target} in KEY stand for the race's cluster aliases)",
-        "             [--jvm-option OPTION ...]  (added to every contestant's JVM; {id} stands for the race, {logs}",
-        "              for the log directory: --jvm-option -XX:StartFlightRecording=filename={logs}/{id}.jfr)",
+        "             [--jvm-option OPTION ...]  (added to every contestant's JVM; {id} stands for the race,",
+        "              {contestant} for the contestant's code, {logs} for the log directory:",
+        "              --jvm-option -XX:StartFlightRecording=filename={logs}/{id}.jfr)",
         "  default: workloads 2000000x512 and 200000x4096, 5 rounds, every contestant;",
         "           then latency at 10000 records/s of 512 B, 20 s per race, 5 rounds",
         "  --quick: workload 200000x512, 3 rounds; latency 10 s per race");

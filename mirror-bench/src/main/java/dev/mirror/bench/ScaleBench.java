@@ -125,7 +125,7 @@ public final class ScaleBench {
   /** One race's figures, in seconds from process start unless named otherwise; NaN where not reached. */
   record Result(Contestant contestant, int round, boolean completed, String note, double topicsSeconds,
       double recordsSeconds, double firstCheckpointSeconds, double checkpointsSeconds, double cpuSecondsToDone,
-      double idleCores, double heapMib, double peakRssMib, double brokersIdleCores, double otherIdleCores,
+      double idleCores, double idleCoresWithoutJit, double heapMib, double peakRssMib, double brokersIdleCores, double otherIdleCores,
       List<ThreadCpu.Usage> idleThreads) {
 
     double checkpointLagSeconds() {
@@ -142,6 +142,7 @@ public final class ScaleBench {
     CHECKPOINT_LAG("checkpoint lag (s): checkpointed − records", "%.1f"),
     CPU_TO_DONE("CPU seconds until then", "%.1f"),
     IDLE_CPU("CPU while idle (cores)", "%.3f"),
+    IDLE_CPU_NO_JIT("… without the JIT compiler's threads", "%.3f"),
     HEAP("heap after full GC (MiB)", "%.1f"),
     HEAP_PER_PARTITION("heap per source partition (KiB)", "%.1f"),
     PEAK_RSS("peak RSS (MiB)", "%.0f"),
@@ -164,6 +165,7 @@ public final class ScaleBench {
         case CHECKPOINT_LAG -> r.checkpointLagSeconds();
         case CPU_TO_DONE -> r.cpuSecondsToDone();
         case IDLE_CPU -> r.idleCores();
+        case IDLE_CPU_NO_JIT -> r.idleCoresWithoutJit();
         case HEAP -> r.heapMib();
         case HEAP_PER_PARTITION -> r.heapMib() * 1024 / w.partitions();
         case PEAK_RSS -> r.peakRssMib();
@@ -456,6 +458,7 @@ public final class ScaleBench {
     }
     return new Result(c, round, completed, note, since(t0, race.tTopics), since(t0, race.tRecords),
         since(t0, tally.firstNanos()), since(t0, tally.completeNanos()), race.cpuToDone, race.idleCores,
+        race.idleCoresWithoutJit,
         race.heapMib, race.peakRss, race.brokersIdleCores, race.otherIdleCores, race.idleThreads);
   }
 
@@ -468,6 +471,7 @@ public final class ScaleBench {
     long records;
     double cpuToDone = Double.NaN;
     double idleCores = Double.NaN;
+    double idleCoresWithoutJit = Double.NaN;
     double heapMib = Double.NaN;
     double peakRss = Double.NaN;
     double brokersIdleCores = Double.NaN;
@@ -576,6 +580,8 @@ public final class ScaleBench {
       return "the process exited with code " + process.exitValue() + " while idle";
     }
     race.idleCores = (cpu1 - cpu0) / window;
+    race.idleCoresWithoutJit = Math.max(0, cpu1 - cpu0
+        - ThreadCpu.compilerTicks(process.pid(), threads0, threads1) / (double) ProcStats.CLOCK_TICKS) / window;
     race.brokersIdleCores = (host1 - host0) / window;
     race.otherIdleCores = Math.max(0, (machine1 - machine0 - (cpu1 - cpu0) - (host1 - host0) - (self1 - self0))
         / window);
@@ -949,7 +955,9 @@ public final class ScaleBench {
           + "target (read continuously, `read_committed`, decoded in MM2's checkpoint format). Checkpoint lag is "
           + "the last minus the records. CPU seconds: user+sys of the process until then. Idle CPU: after "
           + "everything was there and ").append(options.idleWait.toSeconds()).append(" s of rest, CPU seconds "
-          + "over ").append(options.idleWindow.toSeconds()).append(" s divided by the window. Heap: used heap "
+          + "over ").append(options.idleWindow.toSeconds()).append(" s divided by the window; without the JIT "
+          + "compiler's threads (`C1/C2 CompilerThread`), which in a process this young still compile methods "
+          + "that reach their thresholds only now. Heap: used heap "
           + "from `jcmd GC.heap_info` after `jcmd GC.run`, also divided by the ")
           .append(String.format(Locale.ROOT, "%,d", w.partitions())).append(" source partitions. Peak RSS: "
           + "VmHWM. Median [min–max] over the rounds; contestants alternate within each round (the first races "
