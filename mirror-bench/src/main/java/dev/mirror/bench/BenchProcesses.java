@@ -67,7 +67,22 @@ final class BenchProcesses {
     Files.createDirectories(logDir);
     this.java = ProcessHandle.current().info().command().orElse(
         Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-    this.classpath = System.getProperty("java.class.path");
+    this.classpath = jarsOnly(System.getProperty("java.class.path"), System.getProperty("mirror.bench.classes"),
+        System.getProperty("mirror.bench.jar"));
+  }
+
+  /**
+   * The classpath with the benchmark's classes directory replaced by its jar, when both are named and the jar
+   * exists: a JVM maps a class data sharing archive ({@code -XX:SharedArchiveFile}) only for a classpath of jars.
+   */
+  static String jarsOnly(String classpath, String classesDir, String jar) {
+    if (classesDir == null || jar == null || !Files.isRegularFile(Paths.get(jar))) {
+      return classpath;
+    }
+    Path classes = Paths.get(classesDir).toAbsolutePath().normalize();
+    return Arrays.stream(classpath.split(File.pathSeparator))
+        .map(e -> Paths.get(e).toAbsolutePath().normalize().equals(classes) ? jar : e)
+        .collect(Collectors.joining(File.pathSeparator));
   }
 
   /** The {@code java} executable of this JVM, which starts every contestant. */
