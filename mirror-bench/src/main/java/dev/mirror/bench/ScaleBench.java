@@ -125,8 +125,8 @@ public final class ScaleBench {
   /** One race's figures, in seconds from process start unless named otherwise; NaN where not reached. */
   record Result(Contestant contestant, int round, boolean completed, String note, double topicsSeconds,
       double recordsSeconds, double firstCheckpointSeconds, double checkpointsSeconds, double cpuSecondsToDone,
-      double idleCores, double idleCoresWithoutJit, double heapMib, double peakRssMib, double brokersIdleCores, double otherIdleCores,
-      List<ThreadCpu.Usage> idleThreads) {
+      double idleCores, double idleCoresWithoutJit, double heapMib, double peakRssMib, double brokersIdleCores,
+      double otherIdleCores, List<ThreadCpu.Usage> idleThreads) {
 
     double checkpointLagSeconds() {
       return checkpointsSeconds - recordsSeconds;

@@ -98,10 +98,8 @@ final class ReplicationWorker {
     boolean sentInTransaction;
     long lastSyncNanos = System.nanoTime() - SYNC_INTERVAL_NANOS;
     final Queue<long[]> newSegments = new ConcurrentLinkedQueue<>();
-    /** The progress last stored: replicated up to, source end, when (flow thread only). */
-    long progressUpTo = Long.MIN_VALUE;
-    long progressEnd = Long.MIN_VALUE;
-    long progressMillis;
+    /** The progress last stored (flow thread only). */
+    StateCodec.@Nullable Progress storedProgress;
     /** Records behind the source's end as last computed on the flow thread; read by the lag gauge. */
     volatile long lag;
     @Nullable MirrorMetrics.PartitionSensors sensors;
@@ -896,14 +894,14 @@ final class ReplicationWorker {
       java.util.OptionalLong lag = consumer.currentLag(s.source);
       long sourceEnd = lag.isPresent() ? consumer.position(s.source) + lag.getAsLong() : -1;
       long upTo = s.ackedNext;
-      if (upTo == s.progressUpTo && sourceEnd == s.progressEnd
-          && nowMillis - s.progressMillis < PROGRESS_REFRESH_MILLIS) {
+      StateCodec.Progress last = s.storedProgress;
+      if (last != null && last.replicatedUpTo() == upTo && last.sourceEnd() == sourceEnd
+          && nowMillis - last.timestampMillis() < PROGRESS_REFRESH_MILLIS) {
         continue; // unchanged: the stored record still holds, and an idle flow writes little
       }
-      s.progressUpTo = upTo;
-      s.progressEnd = sourceEnd;
-      s.progressMillis = nowMillis;
-      send(store.progress(s.source, new StateCodec.Progress(upTo, sourceEnd, nowMillis)), this::onStateAck);
+      StateCodec.Progress progress = new StateCodec.Progress(upTo, sourceEnd, nowMillis);
+      s.storedProgress = progress;
+      send(store.progress(s.source, progress), this::onStateAck);
     }
   }
 
