@@ -872,6 +872,7 @@ public final class Bench {
         }
       }
       sb.append('\n');
+      pairedRatios(sb, options, results);
 
       if (stats.containsKey(Contestant.MIRROR)) {
         sb.append("Targets (issue #6, medians):\n\n");
@@ -903,6 +904,51 @@ public final class Bench {
         }
         sb.append('\n');
       }
+    }
+
+    /**
+     * Mirror against every other contestant round by round: the ratio of Mirror's figure to the other's in the
+     * same round (the two raced minutes apart, so slow phases of the shared machine weigh on both), median
+     * [min–max] over the rounds both completed.
+     */
+    private static void pairedRatios(StringBuilder sb, Options options, List<Result> results) {
+      if (!options.contestants.contains(Contestant.MIRROR) || options.contestants.size() < 2) {
+        return;
+      }
+      List<Figure> figures = List.of(Figure.RECORDS_PER_S, Figure.CPU_PER_M, Figure.CPU_NO_JIT_PER_M,
+          Figure.FIRST_RECORD_S);
+      sb.append("| Mirror ÷ other, paired by round |");
+      for (Figure f : figures) {
+        sb.append(' ').append(f.title).append(" |");
+      }
+      sb.append("\n|---|").append("---|".repeat(figures.size())).append('\n');
+      for (Contestant other : options.contestants) {
+        if (other == Contestant.MIRROR) {
+          continue;
+        }
+        sb.append("| ").append(Contestant.MIRROR.code).append(" ÷ ").append(other.code).append(" |");
+        for (Figure f : figures) {
+          sb.append(' ').append(pairedRatio(results, Contestant.MIRROR, other, f).format("%.2f")).append(" |");
+        }
+        sb.append('\n');
+      }
+      sb.append('\n');
+    }
+
+    /** Per round, {@code a}'s figure over {@code b}'s, for the rounds both completed. */
+    static Stats pairedRatio(List<Result> results, Contestant a, Contestant b, Figure f) {
+      List<Double> ratios = new ArrayList<>();
+      for (Result ra : results) {
+        if (ra.contestant() != a || !ra.completed()) {
+          continue;
+        }
+        for (Result rb : results) {
+          if (rb.contestant() == b && rb.completed() && rb.round() == ra.round() && f.of(rb) != 0) {
+            ratios.add(f.of(ra) / f.of(rb));
+          }
+        }
+      }
+      return Stats.of(ratios);
     }
 
     private static void latencySection(StringBuilder sb, Options options,

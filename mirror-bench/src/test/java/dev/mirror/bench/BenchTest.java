@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mirror.bench.Bench.Contestant;
+import dev.mirror.bench.Bench.Figure;
+import dev.mirror.bench.Bench.Result;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -32,5 +34,24 @@ class BenchTest {
     assertThat(Bench.Options.parse(new String[] {"--no-warm-up"}).warmUpRounds).isZero();
     assertThatThrownBy(() -> Bench.Options.parse(new String[] {"--warm-up-rounds", "-1"}))
         .hasMessageContaining("--warm-up-rounds must be 0..20");
+  }
+
+  @Test
+  void pairedRatiosDivideWithinARoundAndSkipRoundsEitherFailed() {
+    List<Result> results = List.of(
+        result(Contestant.MIRROR, 1, true, 90), result(Contestant.BARE, 1, true, 100),
+        result(Contestant.MIRROR, 2, true, 200), result(Contestant.BARE, 2, true, 160),
+        result(Contestant.MIRROR, 3, true, 50), result(Contestant.BARE, 3, false, 10),
+        result(Contestant.MIRROR, 4, false, 10), result(Contestant.BARE, 4, true, 50),
+        result(Contestant.MIRROR, 5, true, 100), result(Contestant.BARE, 5, true, 100));
+    Stats paired = Bench.Report.pairedRatio(results, Contestant.MIRROR, Contestant.BARE, Figure.RECORDS_PER_S);
+    assertThat(paired.count()).isEqualTo(3);
+    assertThat(paired.median()).isEqualTo(1.0);
+    assertThat(paired.min()).isEqualTo(0.9);
+    assertThat(paired.max()).isEqualTo(1.25);
+  }
+
+  private static Result result(Contestant c, int round, boolean completed, double recordsPerSecond) {
+    return new Result(c, round, completed, "", 1, recordsPerSecond, 0, 0, 0, 0, 0, 0, 0, 0);
   }
 }

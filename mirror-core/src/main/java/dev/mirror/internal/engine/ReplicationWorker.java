@@ -367,8 +367,7 @@ final class ReplicationWorker {
    * worker stored before it gave the partitions up.
    */
   void restore(Map<TopicPartition, Long> positions) {
-    sweepDue = true;
-    stored.putAll(positions);
+    stored.putAll(positions); // read by the next assign(), which marks a sweep due
   }
 
   /**
