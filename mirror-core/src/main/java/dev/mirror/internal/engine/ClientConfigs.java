@@ -89,6 +89,11 @@ public final class ClientConfigs {
     Map<String, Object> c = new LinkedHashMap<>();
     c.putAll(source.properties());
     c.putAll(source.producerOverrides());
+    return withOwnedProducerSettings(c, clientId);
+  }
+
+  /** Sets what Mirror owns in every producer's properties over what the user gave (the {@code OWNED_PRODUCER_KEYS} and the client id). */
+  private static Map<String, Object> withOwnedProducerSettings(Map<String, Object> c, String clientId) {
     c.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId);
     c.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
     c.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
@@ -108,13 +113,7 @@ public final class ClientConfigs {
     c.putAll(target.properties());
     c.putAll(target.producerOverrides());
     c.putAll(flow.producerOverrides());
-    c.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId);
-    c.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-    c.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-    c.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    c.put(ProducerConfig.ACKS_CONFIG, "all");
-    c.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
-    return c;
+    return withOwnedProducerSettings(c, clientId);
   }
 
   /**
