@@ -54,4 +54,12 @@ class BenchTest {
   private static Result result(Contestant c, int round, boolean completed, double recordsPerSecond) {
     return new Result(c, round, completed, "", 1, recordsPerSecond, 0, 0, 0, 0, 0, 0, 0, 0);
   }
+
+  @Test
+  void theBatchCopyExperimentRacesOnlyWhenNamed() {
+    assertThat(Bench.Options.parse(new String[0]).contestants).doesNotContain(Contestant.RAW)
+        .contains(Contestant.MIRROR, Contestant.BARE);
+    assertThat(Bench.Options.parse(new String[] {"--contestants", "bare,raw"}).contestants)
+        .containsExactly(Contestant.BARE, Contestant.RAW);
+  }
 }
