@@ -913,8 +913,8 @@ public final class Bench {
 
     /**
      * Mirror against every other contestant round by round: the ratio of Mirror's figure to the other's in the
-     * same round (the two raced minutes apart, so slow phases of the shared machine weigh on both), median
-     * [min–max] over the rounds both completed.
+     * same round (the two raced at most a few minutes apart, so slow phases of the shared machine weigh on
+     * both), median [min–max] over the rounds both completed.
      */
     private static void pairedRatios(StringBuilder sb, Options options, List<Result> results) {
       if (!options.contestants.contains(Contestant.MIRROR) || options.contestants.size() < 2) {

@@ -54,7 +54,10 @@ import org.apache.kafka.common.utils.Time;
  * record parsing, no re-encoding). It keeps no positions, handles no errors beyond stopping, and skips nothing:
  * it is a ceiling to compare the client-API loop with, not a replicator.
  *
- * <pre>RawBatchLoop &lt;source bootstrap&gt; &lt;target bootstrap&gt; &lt;source topic&gt; &lt;target topic&gt; &lt;expected&gt; [maxMinutes]</pre>
+ * <pre>
+ * RawBatchLoop &lt;source bootstrap&gt; &lt;target bootstrap&gt; &lt;source topic&gt; &lt;target topic&gt;
+ *     &lt;expected records&gt; [maxMinutes]
+ * </pre>
  */
 public final class RawBatchLoop {
   // Offsets of the fields of a v2 record batch header.

@@ -92,7 +92,10 @@ public final class ClientConfigs {
     return withOwnedProducerSettings(c, clientId);
   }
 
-  /** Sets what Mirror owns in every producer's properties over what the user gave (the {@code OWNED_PRODUCER_KEYS} and the client id). */
+  /**
+   * Sets what Mirror owns in every producer's properties over what the user gave: the client id and the
+   * {@code OWNED_PRODUCER_KEYS}.
+   */
   private static Map<String, Object> withOwnedProducerSettings(Map<String, Object> c, String clientId) {
     c.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId);
     c.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
