@@ -73,7 +73,7 @@ public final class RawBatchLoop {
 
   private RawBatchLoop() {}
 
-  /** One fetched batch, copied out of the fetch response. */
+  /** One fetched batch: a slice of the fetch response's buffer. */
   private record Batch(int partition, ByteBuffer bytes) {}
 
   /**
@@ -216,17 +216,19 @@ public final class RawBatchLoop {
         }
         int p = e.getKey().partition();
         MemoryRecords records = (MemoryRecords) FetchResponse.recordsOrFail(pd);
+        ByteBuffer buffer = records.buffer();
+        int position = buffer.position();
         for (MutableRecordBatch b : records.batches()) {
+          // Batches follow each other in the buffer: each is a slice of it, rewritten in place later.
+          ByteBuffer slice = buffer.duplicate().position(position).limit(position + b.sizeInBytes()).slice();
+          position += b.sizeInBytes();
           if (b.lastOffset() < next[p]) {
             continue;
           }
           if (b.isTransactional() || b.isControlBatch()) {
             throw new IllegalStateException("the experiment copies only topics written without transactions");
           }
-          ByteBuffer copy = ByteBuffer.allocate(b.sizeInBytes());
-          b.writeTo(copy);
-          copy.flip();
-          batches.add(new Batch(p, copy));
+          batches.add(new Batch(p, slice));
           next[p] = b.nextOffset();
         }
       }
@@ -268,11 +270,12 @@ public final class RawBatchLoop {
     int[] inFlight = {0};
     long[] acked = {0};
     boolean reported = false;
+    int waiting = 0; // batches in pending
     while (System.nanoTime() < deadline) {
       if (failure.get() != null) {
         throw new IllegalStateException("copy failed: " + failure.get().getMessage(), failure.get());
       }
-      boolean idle = inFlight[0] == 0 && pending.values().stream().allMatch(ArrayDeque::isEmpty);
+      boolean idle = inFlight[0] == 0 && waiting == 0;
       List<Batch> fetched;
       try {
         fetched = idle ? queue.poll(10, TimeUnit.MILLISECONDS) : queue.poll();
@@ -283,12 +286,12 @@ public final class RawBatchLoop {
       while (fetched != null) {
         for (Batch b : fetched) {
           pending.computeIfAbsent(b.partition(), k -> new ArrayDeque<>()).add(b.bytes());
+          waiting++;
         }
         fetched = queue.poll();
       }
       // Ready: connected, and the last request written out (the client's in-flight limit is MAX_IN_FLIGHT).
-      while (client.ready(node, System.currentTimeMillis())
-          && pending.values().stream().anyMatch(d -> !d.isEmpty())) {
+      while (waiting > 0 && client.ready(node, System.currentTimeMillis())) {
         List<ProduceRequestData.PartitionProduceData> parts = new ArrayList<>();
         long records = 0;
         for (Map.Entry<Integer, ArrayDeque<ByteBuffer>> e : pending.entrySet()) {
@@ -296,6 +299,7 @@ public final class RawBatchLoop {
           if (b == null) {
             continue;
           }
+          waiting--;
           int seq = sequence.getOrDefault(e.getKey(), 0);
           b.putLong(BASE_OFFSET, 0L);
           b.putLong(PRODUCER_ID, producerId);
