@@ -115,16 +115,23 @@ public final class BareLoop {
     }
     int count = description.partitions().size();
     try (Admin target = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, targetServers))) {
-      target.createTopics(List.of(new NewTopic(targetTopic, count, (short) -1))).all().get();
-    } catch (ExecutionException e) {
-      if (!(e.getCause() instanceof TopicExistsException)) {
-        throw e;
-      }
+      createTopic(target, targetTopic, count);
     }
     List<TopicPartition> partitions = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       partitions.add(new TopicPartition(sourceTopic, i));
     }
     return partitions;
+  }
+
+  /** Creates the topic with the cluster's default replication factor, unless it exists. */
+  static void createTopic(Admin admin, String topic, int partitions) throws InterruptedException, ExecutionException {
+    try {
+      admin.createTopics(List.of(new NewTopic(topic, partitions, (short) -1))).all().get();
+    } catch (ExecutionException e) {
+      if (!(e.getCause() instanceof TopicExistsException)) {
+        throw e;
+      }
+    }
   }
 }

@@ -18,12 +18,10 @@ import org.apache.kafka.clients.MetadataRecoveryStrategy;
 import org.apache.kafka.clients.NetworkClient;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
 import org.apache.kafka.common.message.ProduceRequestData;
@@ -111,13 +109,7 @@ public final class RawBatchLoop {
     int partitions = source.partitions().size();
     TopicDescription target;
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, targetServers))) {
-      try {
-        admin.createTopics(List.of(new NewTopic(targetTopic, partitions, (short) -1))).all().get();
-      } catch (java.util.concurrent.ExecutionException e) {
-        if (!(e.getCause() instanceof TopicExistsException)) {
-          throw e;
-        }
-      }
+      BareLoop.createTopic(admin, targetTopic, partitions);
       target = null;
       for (int i = 0; i < 100 && (target == null || target.partitions().get(0).leader() == null); i++) {
         try {
