@@ -29,6 +29,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -53,10 +55,10 @@ class FailoverIT {
   }
 
   private static Mirror mirror(String name, String topicRegex) {
-    return mirror(name, topicRegex, false);
+    return mirror(name, topicRegex, false, false);
   }
 
-  private static Mirror mirror(String name, String topicRegex, boolean exactlyOnce) {
+  private static Mirror mirror(String name, String topicRegex, boolean exactlyOnce, boolean batches) {
     return Mirror.builder()
         .name(name)
         .cluster("primary", primary.clientProperties())
@@ -64,8 +66,20 @@ class FailoverIT {
         .operationTimeout(Duration.ofSeconds(10))
         .flow(f -> f.from("primary").to("backup").topics(topicRegex)
             .checkpointInterval(Duration.ofMillis(300)).commitInterval(Duration.ofMillis(200))
-            .exactlyOnce(exactlyOnce))
+            .exactlyOnce(exactlyOnce).copyBatches(batches))
         .build();
+  }
+
+  /** Checks that the flow copied whole batches when asked to (and none when not): no silent fallback. */
+  private static void assertCopyMode(Mirror mirror, boolean batches) {
+    double copied = mirror.metrics().entrySet().stream()
+        .filter(e -> e.getKey().group().equals("mirror-flow-metrics") && e.getKey().name().equals("batch-count"))
+        .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue()).sum();
+    if (batches) {
+      assertThat(copied).as("batches copied whole").isPositive();
+    } else {
+      assertThat(copied).as("batches copied whole").isZero();
+    }
   }
 
   private static void commit(String group, Map<TopicPartition, Long> offsets) throws Exception {
@@ -93,19 +107,22 @@ class FailoverIT {
    * records from each translated offset are exactly the source records from the committed offset on.
    */
   private static void assertExactFailover(String topic, String group, Map<TopicPartition, Long> committed) {
+    // A checkpoint written before the committed offset was replicated points at the end of what was (a consumer
+    // would re-read, never skip); once replication passed it, the next checkpoint is exact.
     Await.until(Duration.ofSeconds(60), () -> {
       Map<TopicPartition, Checkpoint> cps = checkpoints(group);
       assertThat(cps).hasSize(committed.size());
       committed.forEach((tp, offset) -> assertThat(cps.get(new TopicPartition("primary." + topic, tp.partition()))
           .upstreamOffset()).isEqualTo(offset));
+      Map<TopicPartition, Long> translated = new HashMap<>();
+      cps.forEach((tp, c) -> translated.put(new TopicPartition(topic, tp.partition()), c.downstreamOffset()));
+      Map<Integer, List<String>> source = valuesFrom(readAll(primary, topic, Duration.ofSeconds(30)), committed,
+          true);
+      Map<Integer, List<String>> target = valuesFrom(readAll(backup, "primary." + topic, Duration.ofSeconds(30)),
+          translated, false);
+      assertThat(target).as("records a consumer resuming on the target receives").isEqualTo(source);
     });
     Map<TopicPartition, Checkpoint> cps = checkpoints(group);
-    Map<Integer, List<String>> source = valuesFrom(readAll(primary, topic, Duration.ofSeconds(30)), committed, true);
-    Map<TopicPartition, Long> translated = new HashMap<>();
-    cps.forEach((tp, c) -> translated.put(new TopicPartition(topic, tp.partition()), c.downstreamOffset()));
-    Map<Integer, List<String>> target = valuesFrom(readAll(backup, "primary." + topic, Duration.ofSeconds(30)),
-        translated, false);
-    assertThat(target).as("records a consumer resuming on the target receives").isEqualTo(source);
     cps.values().forEach(c -> assertThat(c.metadata()).isEqualTo("meta-" + c.upstreamOffset()));
 
     // MirrorMaker 2's own client reads the same offsets from Mirror's checkpoints.
@@ -146,8 +163,9 @@ class FailoverIT {
     return list;
   }
 
-  @Test
-  void plainTopic_groupAtHeadAndLaggingGroup_translateExactly() throws Exception {
+  @ParameterizedTest(name = "batch copy: {0}")
+  @ValueSource(booleans = {false, true})
+  void plainTopic_groupAtHeadAndLaggingGroup_translateExactly(boolean batches) throws Exception {
     String topic = uniqueName("plain");
     createTopic(primary, topic, 4);
     produce(primary, topic, batch(topic, 4, 0, 10_000));
@@ -157,18 +175,20 @@ class FailoverIT {
         new TopicPartition(topic, 2), 2_500L, new TopicPartition(topic, 3), 1L));
     commit(lagging, Map.of(new TopicPartition(topic, 0), 3L, new TopicPartition(topic, 1), 17L,
         new TopicPartition(topic, 2), 0L, new TopicPartition(topic, 3), 99L));
-    try (Mirror mirror = mirror(uniqueName("fo"), topic).start()) {
+    try (Mirror mirror = mirror(uniqueName("fo"), topic, false, batches).start()) {
       assertExactFailover(topic, head, Map.of(new TopicPartition(topic, 0), 1_700L,
           new TopicPartition(topic, 1), 2_111L, new TopicPartition(topic, 2), 2_500L,
           new TopicPartition(topic, 3), 1L));
       assertExactFailover(topic, lagging, Map.of(new TopicPartition(topic, 0), 3L,
           new TopicPartition(topic, 1), 17L, new TopicPartition(topic, 2), 0L, new TopicPartition(topic, 3), 99L));
       assertThat(mirror.status().flow("primary->backup").orElseThrow().groups()).isGreaterThanOrEqualTo(2);
+      assertCopyMode(mirror, batches);
     }
   }
 
-  @Test
-  void transactionalTopic_withAbortedTransactions_translatesExactly() throws Exception {
+  @ParameterizedTest(name = "batch copy: {0}")
+  @ValueSource(booleans = {false, true})
+  void transactionalTopic_withAbortedTransactions_translatesExactly(boolean batches) throws Exception {
     String topic = uniqueName("txn");
     createTopic(primary, topic, 2);
     Map<String, Object> props = new HashMap<>(primary.clientProperties());
@@ -197,8 +217,9 @@ class FailoverIT {
         new TopicPartition(topic, 1), p1marker);
     String group = uniqueName("tx-group");
     commit(group, committed);
-    try (Mirror mirror = mirror(uniqueName("fo"), topic).start()) {
+    try (Mirror mirror = mirror(uniqueName("fo"), topic, false, batches).start()) {
       assertExactFailover(topic, group, committed);
+      assertCopyMode(mirror, batches);
       String aborted = uniqueName("tx-aborted");
       // Offset 30 of partition 0 lies in the first aborted transaction (records 25..49 of the log).
       Map<TopicPartition, Long> inAborted = Map.of(new TopicPartition(topic, 0), 30L,
@@ -214,7 +235,7 @@ class FailoverIT {
     String name = uniqueName("fo");
     createTopic(primary, topic, 3);
     String group = uniqueName("eos-group");
-    try (Mirror mirror = mirror(name, topic, true).start()) {
+    try (Mirror mirror = mirror(name, topic, true, false).start()) {
       // Produced in rounds while the flow runs, so the target holds many transactions, each ended by a marker.
       for (int round = 0; round < 12; round++) {
         produce(primary, topic, batch(topic, 3, round * 300, 300));
@@ -232,7 +253,7 @@ class FailoverIT {
       assertExactFailover(topic, group, committed);
     }
     produce(primary, topic, batch(topic, 3, 3_600, 900));
-    try (Mirror mirror = mirror(name, topic, true).start()) {
+    try (Mirror mirror = mirror(name, topic, true, false).start()) {
       Map<TopicPartition, Long> later = Map.of(new TopicPartition(topic, 0), 1_250L,
           new TopicPartition(topic, 1), 99L, new TopicPartition(topic, 2), 1_499L);
       commit(group, later);
@@ -240,8 +261,9 @@ class FailoverIT {
     }
   }
 
-  @Test
-  void compactedTopic_withGaps_translatesExactly() throws Exception {
+  @ParameterizedTest(name = "batch copy: {0}")
+  @ValueSource(booleans = {false, true})
+  void compactedTopic_withGaps_translatesExactly(boolean batches) throws Exception {
     String topic = uniqueName("compact");
     createTopic(primary, topic, 1, Map.of("cleanup.policy", "compact", "segment.ms", "100",
         "min.cleanable.dirty.ratio", "0.01", "delete.retention.ms", "100", "min.compaction.lag.ms", "0"));
@@ -272,13 +294,15 @@ class FailoverIT {
     assertThat(removed).as("compaction left a gap").isGreaterThanOrEqualTo(0);
     Map<TopicPartition, Long> committed = Map.of(new TopicPartition(topic, 0), removed);
     commit(group, committed);
-    try (Mirror mirror = mirror(uniqueName("fo"), topic).start()) {
+    try (Mirror mirror = mirror(uniqueName("fo"), topic, false, batches).start()) {
       assertExactFailover(topic, group, committed);
+      assertCopyMode(mirror, batches);
     }
   }
 
-  @Test
-  void afterMirrorRestart_oldAndNewCommitsTranslateExactly() throws Exception {
+  @ParameterizedTest(name = "batch copy: {0}")
+  @ValueSource(booleans = {false, true})
+  void afterMirrorRestart_oldAndNewCommitsTranslateExactly(boolean batches) throws Exception {
     String topic = uniqueName("restart");
     String name = uniqueName("fo");
     createTopic(primary, topic, 2);
@@ -286,15 +310,17 @@ class FailoverIT {
     String group = uniqueName("g");
     Map<TopicPartition, Long> first = Map.of(new TopicPartition(topic, 0), 500L, new TopicPartition(topic, 1), 7L);
     commit(group, first);
-    try (Mirror mirror = mirror(name, topic).start()) {
+    try (Mirror mirror = mirror(name, topic, false, batches).start()) {
       assertExactFailover(topic, group, first);
+      assertCopyMode(mirror, batches);
     }
     produce(primary, topic, batch(topic, 2, 4_000, 2_000));
-    try (Mirror mirror = mirror(name, topic).start()) {
+    try (Mirror mirror = mirror(name, topic, false, batches).start()) {
       Map<TopicPartition, Long> second = Map.of(new TopicPartition(topic, 0), 2_900L,
           new TopicPartition(topic, 1), 1_000L);
       commit(group, second);
       assertExactFailover(topic, group, second);
+      assertCopyMode(mirror, batches);
       // A group that appears after the restart, far behind: translated from the restored offset mapping.
       String late = uniqueName("late");
       Map<TopicPartition, Long> old = Map.of(new TopicPartition(topic, 0), 10L, new TopicPartition(topic, 1), 1L);

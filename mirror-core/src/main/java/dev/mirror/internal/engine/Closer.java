@@ -40,6 +40,18 @@ final class Closer implements AutoCloseable {
     return producer;
   }
 
+  /** Closes {@code closeable} with the clients, in the same reverse order. */
+  <T extends AutoCloseable> T other(T closeable) {
+    closers.push(() -> {
+      try {
+        closeable.close();
+      } catch (Exception e) {
+        throw new RuntimeException(e);
+      }
+    });
+    return closeable;
+  }
+
   @Override
   public void close() {
     while (!closers.isEmpty()) {

@@ -8,7 +8,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.jspecify.annotations.Nullable;
@@ -16,7 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.MDC;
 
 /**
- * One copy thread of a flow: its own consumer and producer, driven through a {@link ReplicationWorker} over the
+ * One copy thread of a flow: its own source reader and writers, driven through a {@link ReplicationWorker} over the
  * partitions of the shards it owns. The flow's control thread talks to it only through {@link #submit}:
  * actions run on the copy thread between polls, so the worker is never shared between threads.
  *
@@ -49,7 +48,6 @@ final class CopyTask {
 
   private final String threadName;
   private final ReplicationWorker worker;
-  private final Consumer<byte[], byte[]> consumer;
   private final ReplicationWorker.SyncSink syncs;
   private final Duration commitInterval;
   private final String replicatingStep;
@@ -70,13 +68,12 @@ final class CopyTask {
   private final java.util.function.LongSupplier clock;
   private @Nullable Thread thread;
 
-  CopyTask(String threadName, ReplicationWorker worker, Consumer<byte[], byte[]> consumer,
+  CopyTask(String threadName, ReplicationWorker worker,
       ReplicationWorker.SyncSink syncs, Duration commitInterval, String replicatingStep, String storingStep,
       java.util.function.LongSupplier clock, Logger log) {
     this.clock = clock;
     this.threadName = threadName;
     this.worker = worker;
-    this.consumer = consumer;
     this.syncs = syncs;
     this.commitInterval = commitInterval;
     this.replicatingStep = replicatingStep;
@@ -114,7 +111,7 @@ final class CopyTask {
     abort = !drain;
     stopRequested = true;
     signal.release();
-    consumer.wakeup();
+    worker.wakeup();
   }
 
   void pause(boolean pause) {

@@ -58,6 +58,9 @@ final class FlowRunner {
   private final CountDownLatch stopSignal = new CountDownLatch(1);
   private final FlowStats stats = new FlowStats();
   private final AtomicInteger restarts = new AtomicInteger();
+  /** Why batch copy is off for the rest of this flow's life, once a cluster refused it. */
+  private volatile @Nullable String batchCopyOff;
+  private boolean batchCopyOffLogged;
   private volatile boolean stopRequested;
   private volatile @Nullable Consumer<byte[], byte[]> activeConsumer;
   private volatile @Nullable String lastError;
@@ -98,6 +101,7 @@ final class FlowRunner {
     this.threadName = "mirror-" + config.name() + "-" + flow.id();
     this.metrics = new FlowMetrics(mirrorMetrics, flow.source(), flow.target());
     this.topicSync = new TopicSync(flow, policy, log, timeout);
+    metrics.gauge(MirrorMetrics.Def.FLOW_BATCH_COUNT, stats.batchesCopied::sum);
     metrics.gauge(MirrorMetrics.Def.FLOW_RECORD_LAG, () -> currentTasks.stream().mapToLong(CopyTask::lag).sum());
     metrics.gauge(MirrorMetrics.Def.TOPIC_COUNT, () -> stats.topics);
     metrics.gauge(MirrorMetrics.Def.PARTITION_COUNT, () -> stats.partitions);
@@ -237,6 +241,12 @@ final class FlowRunner {
             log.debug("error while stopping", e);
             break;
           }
+          BatchCopyUnsupportedException refused = batchCopyRefused(e);
+          if (refused != null && batchCopyOff == null) {
+            batchCopyOff = refused.getMessage();
+            log.warn("batch copy turned off: {}; the flow copies records from its stored positions", batchCopyOff);
+            batchCopyOffLogged = true;
+          }
           SourceResetException reset = sourceReset(e);
           if (reset != null) {
             recordError(reset.getMessage());
@@ -277,6 +287,52 @@ final class FlowRunner {
       MDC.remove("mirror.name");
       MDC.remove("mirror.flow");
     }
+  }
+
+  /**
+   * Returns whether this start copies batches; says once why not when the flow asked for them.
+   *
+   * @param provenance whether records get a provenance header (identity policy)
+   * @param first whether this is the first copy thread of the start (the one that logs)
+   */
+  private boolean copyBatches(boolean provenance, boolean first) {
+    if (!flow.copyBatches()) {
+      return false;
+    }
+    String off = batchCopyOff;
+    if (off == null && flow.exactlyOnce()) {
+      off = "exactly-once mode writes records in transactions";
+    } else if (off == null && provenance) {
+      off = "the identity replication policy marks each record with a provenance header";
+    }
+    if (off != null) {
+      if (first && !batchCopyOffLogged) {
+        batchCopyOffLogged = true;
+        log.warn("copying records instead of whole batches: {}", off);
+      }
+      return false;
+    }
+    if (first) {
+      log.info("copying whole record batches");
+    }
+    return true;
+  }
+
+  /** A client config read without logging it, for batch copy's connections. */
+  private static org.apache.kafka.common.config.AbstractConfig batchConfig(
+      org.apache.kafka.common.config.ConfigDef def, Map<String, Object> properties) {
+    return new org.apache.kafka.common.config.AbstractConfig(def, properties, false);
+  }
+
+  /** Returns the batch copy refusal in {@code e}'s causes, if any. */
+  private static @Nullable BatchCopyUnsupportedException batchCopyRefused(Throwable e) {
+    Throwable t = e;
+    for (int i = 0; i < 10 && t != null; i++, t = t.getCause()) {
+      if (t instanceof BatchCopyUnsupportedException refused) {
+        return refused;
+      }
+    }
+    return null;
   }
 
   /** Returns the source reset that stops the flow, when {@code e} is or wraps one. */
@@ -604,14 +660,38 @@ final class FlowRunner {
         producer.initTransactions();
       }
       producers.add(producer);
+      Provenance provenance = policy instanceof dev.mirror.client.IdentityReplicationPolicy
+          ? new Provenance(flow.source(), flow.target()) : null;
+      BatchFetcher fetcher = null;
+      BatchSink sink = null;
+      if (copyBatches(provenance != null, i == 0)) {
+        step = "connecting batch copy to source cluster '" + source.alias() + "' and target cluster '"
+            + target.alias() + "'";
+        try {
+          org.apache.kafka.common.config.AbstractConfig readerConfig = batchConfig(
+              org.apache.kafka.clients.consumer.ConsumerConfig.configDef(),
+              ClientConfigs.sourceConsumer(source, flow, prefix + "batch-reader" + suffix));
+          fetcher = closer.other(new BatchFetcher(readerConfig, new BatchConnection(readerConfig,
+              prefix + "batch-reader" + suffix, "source cluster '" + source.alias() + "'"), timeout));
+          org.apache.kafka.common.config.AbstractConfig writerConfig = batchConfig(
+              org.apache.kafka.clients.producer.ProducerConfig.configDef(),
+              ClientConfigs.targetProducer(target, flow, prefix + "batch-writer" + suffix));
+          sink = closer.other(new BatchSink(writerConfig, new BatchConnection(writerConfig,
+              prefix + "batch-writer" + suffix, "target cluster '" + target.alias() + "'"), timeout,
+              threadName + "-batch-writer" + suffix, log));
+        } catch (LinkageError e) {
+          batchCopyOff = "this kafka-clients version lacks the classes batch copy uses (" + e + ")";
+          log.warn("batch copy turned off: {}; the flow copies records", batchCopyOff);
+          fetcher = null;
+          sink = null;
+        }
+      }
       ReplicationWorker worker = new ReplicationWorker(consumer, producer, store, restored,
-          flow, timeout, stats, config.clock(), log,
-          policy instanceof dev.mirror.client.IdentityReplicationPolicy
-              ? new Provenance(flow.source(), flow.target()) : null, metrics, this::recordError,
-          flow.exactlyOnce() && flow.scaleOut() ? generation::get : null);
+          flow, timeout, stats, config.clock(), log, provenance, metrics, this::recordError,
+          flow.exactlyOnce() && flow.scaleOut() ? generation::get : null, fetcher, sink);
       Duration commitInterval = flow.exactlyOnce() && flow.commitInterval().compareTo(MIN_TRANSACTION) < 0
           ? MIN_TRANSACTION : flow.commitInterval();
-      tasks.add(new CopyTask(threadName + "-copy" + suffix, worker, consumer, syncs, commitInterval,
+      tasks.add(new CopyTask(threadName + "-copy" + suffix, worker, syncs, commitInterval,
           replicatingStep, storingStep, () -> config.clock().millis(), log));
     }
     startClock.lap("copy threads");

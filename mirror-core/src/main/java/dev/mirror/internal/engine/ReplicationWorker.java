@@ -79,6 +79,7 @@ final class ReplicationWorker {
   static final class PartitionState implements Callback {
     final TopicPartition source;
     final String remoteTopic;
+    final TopicPartition remote;
     // Written by the flow thread only.
     long lastSentSource = Long.MIN_VALUE;
     /** The position the last sent batch's callback will set; equal to ackedNext when nothing is in flight. */
@@ -107,6 +108,7 @@ final class ReplicationWorker {
     PartitionState(TopicPartition source, String remoteTopic, long position) {
       this.source = source;
       this.remoteTopic = remoteTopic;
+      this.remote = new TopicPartition(remoteTopic, source.partition());
       this.ackedNext = position;
       this.expectedAckNext = position;
       this.storedNext = position;
@@ -135,6 +137,48 @@ final class ReplicationWorker {
       segmentSource = sourceOffset;
       segmentTarget = targetOffset;
       newSegments.add(new long[] {sourceOffset, targetOffset});
+    }
+
+    /** Checks that {@code sourceOffset} landed where the open segment says, else starts one there. */
+    void continueSegment(long sourceOffset, long target, Logger log) {
+      if (segmentSource >= 0 && target != segmentTarget + (sourceOffset - segmentSource)) {
+        // Something else wrote to the remote partition: start a segment here; offsets inside the run just
+        // ended translate conservatively (a consumer may re-read, never skip).
+        if (!warnedTargetGap) {
+          warnedTargetGap = true;
+          log.warn("remote partition {}-{} has records Mirror did not write (expected offset {} for source {}"
+              + " offset {}, got {}); offset translation stays safe but may re-read", remoteTopic,
+              source.partition(), segmentTarget + (sourceOffset - segmentSource), source, sourceOffset, target);
+        }
+        startSegment(sourceOffset, target);
+      }
+    }
+
+    /**
+     * Moves the position to {@code next} once the target acknowledged everything up to source offset
+     * {@code lastSource} (at target offset {@code lastTarget}), unless an earlier write of the partition is still
+     * unacknowledged: a write may advance the position only right after the one that set {@code previousNext}.
+     */
+    void acknowledge(long previousNext, long lastSource, long lastTarget, long next, int count, long bytes,
+        long timestamp, FlowStats stats, Clock clock) {
+      if (ackedNext != previousNext) {
+        // The target acknowledged this batch before an earlier one of the partition (a producer whose first
+        // write to a new partition was refused can do that). Moving the position now could pass records that
+        // never arrive: fail, and the flow copies again from the stored position.
+        failure = new KafkaException("the target acknowledged records of " + source
+            + " out of order (source offset " + lastSource + " before the records from " + ackedNext + ")");
+        return;
+      }
+      lastCopiedSource = lastSource;
+      lastCopiedTarget = lastTarget;
+      targetNext = lastTarget + 1;
+      ackedNext = next;
+      stats.recordsReplicated.add(count);
+      MirrorMetrics.PartitionSensors s = sensors;
+      if (s != null) {
+        long now = clock.millis();
+        s.copied(count, bytes, timestamp >= 0 ? now - timestamp : -1, now);
+      }
     }
   }
 
@@ -183,38 +227,63 @@ final class ReplicationWorker {
       long target = metadata.offset();
       if (segmentStart) {
         s.startSegment(sourceOffset, target);
-      } else if (s.segmentSource >= 0 && target != s.segmentTarget + (sourceOffset - s.segmentSource)) {
-        // Something else wrote to the remote partition: start a segment here; offsets inside the run just
-        // ended translate conservatively (a consumer may re-read, never skip).
-        if (!s.warnedTargetGap) {
-          s.warnedTargetGap = true;
-          log.warn("remote partition {}-{} has records Mirror did not write (expected offset {} for source {}"
-              + " offset {}, got {}); offset translation stays safe but may re-read", s.remoteTopic,
-              s.source.partition(), s.segmentTarget + (sourceOffset - s.segmentSource), s.source, sourceOffset,
-              target);
-        }
-        s.startSegment(sourceOffset, target);
-      }
-      if (nextIfLast >= 0 && s.ackedNext != previousNext) {
-        // The target acknowledged this batch before an earlier one of the partition (a producer whose first
-        // write to a new partition was refused can do that). Moving the position now could pass records that
-        // never arrive: fail, and the flow copies again from the stored position.
-        s.failure = new KafkaException("the target acknowledged records of " + s.source
-            + " out of order (source offset " + sourceOffset + " before the records from " + s.ackedNext + ")");
-        return;
+      } else {
+        s.continueSegment(sourceOffset, target, log);
       }
       if (nextIfLast >= 0) {
-        s.lastCopiedSource = sourceOffset;
-        s.lastCopiedTarget = target;
-        s.targetNext = target + 1;
-        s.ackedNext = nextIfLast;
-        stats.recordsReplicated.add(count);
-        MirrorMetrics.PartitionSensors sensors = s.sensors;
-        if (sensors != null) {
-          long now = clock.millis();
-          sensors.copied(count, bytes, timestamp >= 0 ? now - timestamp : -1, now);
+        s.acknowledge(previousNext, sourceOffset, target, nextIfLast, count, bytes, timestamp, stats, clock);
+      }
+    }
+  }
+
+  /** Callback of a batch written by batch copy. */
+  static final class BatchAck implements BatchSink.Callback {
+    private final PartitionState state;
+    private final BatchFetcher.Batch batch;
+    private final boolean segmentStart;
+    private final long previousNext;
+    private final FlowStats stats;
+    private final Clock clock;
+    private final Logger log;
+
+    BatchAck(PartitionState state, BatchFetcher.Batch batch, boolean segmentStart, long previousNext, FlowStats stats,
+        Clock clock, Logger log) {
+      this.state = state;
+      this.batch = batch;
+      this.segmentStart = segmentStart;
+      this.previousNext = previousNext;
+      this.stats = stats;
+      this.clock = clock;
+      this.log = log;
+    }
+
+    @Override
+    public void done(long baseOffset, @Nullable Exception exception) {
+      PartitionState s = state;
+      if (exception != null) {
+        if (s.failure == null) {
+          s.failure = exception;
+        }
+        return;
+      }
+      if (s.failure != null) {
+        return;
+      }
+      if (segmentStart) {
+        s.startSegment(batch.firstOffset(), baseOffset);
+      } else {
+        s.continueSegment(batch.firstOffset(), baseOffset, log);
+      }
+      long[] runs = batch.runs();
+      if (runs != null) {
+        // Offsets compaction removed: the target numbers the records densely, a new run after each gap.
+        for (int i = 0; i < runs.length; i += 2) {
+          s.startSegment(runs[i], baseOffset + runs[i + 1]);
         }
       }
+      s.acknowledge(previousNext, batch.lastOffset(), baseOffset + batch.count() - 1, batch.nextOffset(),
+          batch.count(), batch.bytes().limit(), batch.maxTimestamp(), stats, clock);
+      stats.batchesCopied.increment();
     }
   }
 
@@ -251,11 +320,20 @@ final class ReplicationWorker {
   /** Whether something may have moved since the last sweep over the partitions settled everything. */
   private boolean sweepDue = true;
   private long lastSweepNanos = System.nanoTime();
+  /** Batch copy: reads whole batches instead of the consumer's records (null on the record path). */
+  private final @Nullable BatchFetcher fetcher;
+  /** Batch copy: writes the fetched batches (null on the record path). */
+  private final @Nullable BatchSink sink;
 
   ReplicationWorker(Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer, StateStore store,
       StateStore.Restored restored, FlowSpec flow, Duration timeout, FlowStats stats, Clock clock,
       Logger log, @Nullable Provenance provenance, FlowMetrics metrics, java.util.function.Consumer<String> problems,
-      @Nullable Supplier<ConsumerGroupMetadata> fencing) {
+      @Nullable Supplier<ConsumerGroupMetadata> fencing, @Nullable BatchFetcher fetcher, @Nullable BatchSink sink) {
+    if ((fetcher == null) != (sink == null) || (fetcher != null && (flow.exactlyOnce() || provenance != null))) {
+      throw new IllegalArgumentException("batch copy needs a fetcher and a sink, without exactly-once or provenance");
+    }
+    this.fetcher = fetcher;
+    this.sink = sink;
     this.exactlyOnce = flow.exactlyOnce();
     this.onSourceReset = flow.onSourceReset();
     this.fencing = fencing;
@@ -328,9 +406,9 @@ final class ReplicationWorker {
       s.sensors = metrics.partition(tp, () -> s.lag);
       states.put(tp, s);
     }
-    consumer.assign(wanted.keySet());
+    assignSource(wanted.keySet());
     for (TopicPartition tp : added) {
-      consumer.seek(tp, start.get(tp));
+      seek(tp, start.get(tp));
     }
     if (!removed.isEmpty()) {
       log.info("stopped replicating {} partitions: {}", removed.size(), removed);
@@ -352,12 +430,12 @@ final class ReplicationWorker {
     if (tps.isEmpty()) {
       return;
     }
-    producer.flush(); // no late callback moves a position after the reset
+    flushData(); // no late callback moves a position after the reset
     Map<TopicPartition, Long> first = consumer.beginningOffsets(tps, timeout);
     for (TopicPartition tp : tps) {
       states.get(tp).reset(first.get(tp));
       index.truncate(tp, Long.MIN_VALUE);
-      consumer.seek(tp, first.get(tp));
+      seek(tp, first.get(tp));
     }
     log.info("copying {} partitions of '{}' again from their first offsets {}", tps.size(), sourceTopic, first);
   }
@@ -392,7 +470,7 @@ final class ReplicationWorker {
     }
     retired.removeIf(s -> gone.test(s.source));
     if (!dropped.isEmpty()) {
-      consumer.assign(states.keySet());
+      assignSource(states.keySet());
       log.info("gave up {} partitions without storing their positions: {}", dropped.size(), dropped);
     }
   }
@@ -542,6 +620,9 @@ final class ReplicationWorker {
     if (states.isEmpty()) {
       return 0;
     }
+    if (fetcher != null) {
+      return pollBatches(fetcher, pollTimeout);
+    }
     ConsumerRecords<byte[], byte[]> records;
     try {
       records = consumer.poll(pollTimeout);
@@ -606,6 +687,47 @@ final class ReplicationWorker {
     return sent;
   }
 
+  /** Batch copy: fetches batches and hands each to the sink, with a callback that moves its partition. */
+  private int pollBatches(BatchFetcher source, Duration pollTimeout) {
+    BatchSink out = java.util.Objects.requireNonNull(sink);
+    Map<TopicPartition, List<BatchFetcher.Batch>> fetched;
+    try {
+      fetched = source.poll(pollTimeout);
+    } catch (OffsetOutOfRangeException e) {
+      sweepDue = true;
+      handleOutOfRange(e.offsetOutOfRangePartitions());
+      return 0;
+    }
+    stats.lastPollMillis = clock.millis();
+    if (fetched.isEmpty()) {
+      return 0;
+    }
+    sweepDue = true;
+    int sent = 0;
+    for (Map.Entry<TopicPartition, List<BatchFetcher.Batch>> e : fetched.entrySet()) {
+      PartitionState s = states.get(e.getKey());
+      if (s == null) {
+        continue;
+      }
+      List<BatchFetcher.Batch> batches = e.getValue();
+      long firstTimestamp = batches.get(0).maxTimestamp();
+      if (s.sensors != null && firstTimestamp >= 0) {
+        long now = clock.millis();
+        s.sensors.read(now - firstTimestamp, now);
+      }
+      for (BatchFetcher.Batch b : batches) {
+        boolean segmentStart = b.firstOffset() != s.lastSentSource + 1;
+        s.lastSentSource = b.lastOffset();
+        long previous = s.expectedAckNext;
+        s.expectedAckNext = b.nextOffset();
+        out.send(s.remote, b, new BatchAck(s, b, segmentStart, previous, stats, clock, log));
+        sent += b.count();
+      }
+    }
+    out.dispatch();
+    return sent;
+  }
+
   /** Returns whether the consumer read every partition of {@code polled} to the end the broker last reported. */
   private boolean caughtUp(Set<TopicPartition> polled) {
     for (TopicPartition tp : polled) {
@@ -619,7 +741,7 @@ final class ReplicationWorker {
 
   private void handleOutOfRange(Map<TopicPartition, Long> outOfRange) {
     // Everything sent before is acknowledged first, so no late callback moves a position after the reset.
-    producer.flush();
+    flushData();
     Map<TopicPartition, Long> begin = consumer.beginningOffsets(outOfRange.keySet(), timeout);
     Map<TopicPartition, Long> end = consumer.endOffsets(outOfRange.keySet(), timeout);
     for (Map.Entry<TopicPartition, Long> e : outOfRange.entrySet()) {
@@ -651,7 +773,7 @@ final class ReplicationWorker {
       if (s != null) {
         s.reset(first);
       }
-      consumer.seek(tp, first);
+      seek(tp, first);
     }
   }
 
@@ -687,15 +809,15 @@ final class ReplicationWorker {
       if (s.expectedAckNext == s.ackedNext && retired.indexOf(s) < 0) {
         // Nothing in flight: the position may move past what polls returned but nothing was sent for
         // (transaction markers, records not copied because they came from the target).
-        long position = consumer.position(s.source);
+        long position = position(s.source);
         if (position > s.ackedNext) {
           s.ackedNext = position;
           s.expectedAckNext = position;
         }
       }
       if (retired.indexOf(s) < 0) {
-        java.util.OptionalLong fetchLag = consumer.currentLag(s.source);
-        long position = consumer.position(s.source);
+        java.util.OptionalLong fetchLag = currentLag(s.source);
+        long position = position(s.source);
         s.lag = Math.max(0, position + (fetchLag.isPresent() ? fetchLag.getAsLong() : 0) - s.ackedNext);
       }
       s.sentInTransaction = false;
@@ -812,7 +934,7 @@ final class ReplicationWorker {
       s.reset(committed);
       s.storedNext = committed;
       s.storedSentNext = committed;
-      consumer.seek(s.source, committed);
+      seek(s.source, committed);
     }
     for (PartitionState s : retired) {
       stored.put(s.source, s.storedNext); // given up before the abort: resumes at its committed position
@@ -873,7 +995,7 @@ final class ReplicationWorker {
 
   /** Waits until the target acknowledged everything sent, then stores positions and waits for those too. */
   void drain(SyncSink syncs) {
-    producer.flush();
+    flushData();
     forceSyncs = true;
     try {
       commitPositions(syncs);
@@ -883,6 +1005,47 @@ final class ReplicationWorker {
     producer.flush();
   }
 
+  /** Waits until the target acknowledged or refused every record and batch sent. */
+  private void flushData() {
+    if (sink != null) {
+      sink.flush();
+    }
+    producer.flush();
+  }
+
+  /** Ends a poll in progress, from any thread. */
+  void wakeup() {
+    if (fetcher != null) {
+      fetcher.wakeup();
+    } else {
+      consumer.wakeup();
+    }
+  }
+
+  private void assignSource(Set<TopicPartition> tps) {
+    if (fetcher != null) {
+      fetcher.assign(tps);
+    } else {
+      consumer.assign(tps);
+    }
+  }
+
+  private void seek(TopicPartition tp, long offset) {
+    if (fetcher != null) {
+      fetcher.seek(tp, offset);
+    } else {
+      consumer.seek(tp, offset);
+    }
+  }
+
+  private long position(TopicPartition tp) {
+    return fetcher != null ? fetcher.position(tp) : consumer.position(tp);
+  }
+
+  private java.util.OptionalLong currentLag(TopicPartition tp) {
+    return fetcher != null ? fetcher.currentLag(tp) : consumer.currentLag(tp);
+  }
+
   /**
    * Stores, per partition, how far replication got and where the source ended at the last fetch, so a
    * failover report can say how many records had not been replicated. A partition whose figures did not
@@ -890,8 +1053,8 @@ final class ReplicationWorker {
    */
   void storeProgress(long nowMillis) {
     for (PartitionState s : states.values()) {
-      java.util.OptionalLong lag = consumer.currentLag(s.source);
-      long sourceEnd = lag.isPresent() ? consumer.position(s.source) + lag.getAsLong() : -1;
+      java.util.OptionalLong lag = currentLag(s.source);
+      long sourceEnd = lag.isPresent() ? position(s.source) + lag.getAsLong() : -1;
       long upTo = s.ackedNext;
       StateCodec.Progress last = s.storedProgress;
       if (last != null && last.replicatedUpTo() == upTo && last.sourceEnd() == sourceEnd
