@@ -4,6 +4,7 @@ import static dev.mirror.testing.KafkaTestData.createTopic;
 import static dev.mirror.testing.KafkaTestData.produce;
 import static dev.mirror.testing.KafkaTestData.readAll;
 import static dev.mirror.testing.KafkaTestData.uniqueName;
+import static dev.mirror.CopyModes.assertCopyMode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mirror.client.Checkpoint;
@@ -68,18 +69,6 @@ class FailoverIT {
             .checkpointInterval(Duration.ofMillis(300)).commitInterval(Duration.ofMillis(200))
             .exactlyOnce(exactlyOnce).copyBatches(batches))
         .build();
-  }
-
-  /** Checks that the flow copied whole batches when asked to (and none when not): no silent fallback. */
-  private static void assertCopyMode(Mirror mirror, boolean batches) {
-    double copied = mirror.metrics().entrySet().stream()
-        .filter(e -> e.getKey().group().equals("mirror-flow-metrics") && e.getKey().name().equals("batch-count"))
-        .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue()).sum();
-    if (batches) {
-      assertThat(copied).as("batches copied whole").isPositive();
-    } else {
-      assertThat(copied).as("batches copied whole").isZero();
-    }
   }
 
   private static void commit(String group, Map<TopicPartition, Long> offsets) throws Exception {

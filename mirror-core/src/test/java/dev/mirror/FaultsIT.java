@@ -4,6 +4,7 @@ import static dev.mirror.testing.KafkaTestData.createTopic;
 import static dev.mirror.testing.KafkaTestData.produce;
 import static dev.mirror.testing.KafkaTestData.readAll;
 import static dev.mirror.testing.KafkaTestData.uniqueName;
+import static dev.mirror.CopyModes.assertCopyMode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mirror.testing.Await;
@@ -23,6 +24,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -41,10 +44,18 @@ class FaultsIT {
   }
 
   private static Mirror mirror(String name, String topic) {
-    return mirror(name, topic, SourceResetPolicy.CONTINUE);
+    return mirror(name, topic, SourceResetPolicy.CONTINUE, false);
+  }
+
+  private static Mirror mirror(String name, String topic, boolean batches) {
+    return mirror(name, topic, SourceResetPolicy.CONTINUE, batches);
   }
 
   private static Mirror mirror(String name, String topic, SourceResetPolicy onSourceReset) {
+    return mirror(name, topic, onSourceReset, false);
+  }
+
+  private static Mirror mirror(String name, String topic, SourceResetPolicy onSourceReset, boolean batches) {
     return Mirror.builder()
         .name(name)
         .cluster("primary", primary.clientProperties())
@@ -53,7 +64,7 @@ class FaultsIT {
         .retryBackoff(Duration.ofMillis(200), Duration.ofSeconds(2))
         .flow(f -> f.from("primary").to("backup").topicNames(topic).replicateHeartbeats(false).emitHeartbeats(false)
             .commitInterval(Duration.ofMillis(200)).topicRefreshInterval(Duration.ofMillis(500))
-            .onSourceReset(onSourceReset))
+            .onSourceReset(onSourceReset).copyBatches(batches))
         .build();
   }
 
@@ -70,12 +81,14 @@ class FaultsIT {
         .collect(Collectors.toList());
   }
 
-  @Test
-  void remoteTopicDeleted_underARunningFlow_isReportedAndCopiedAgainWithNothingLost() throws Exception {
+  @ParameterizedTest(name = "batch copy: {0}")
+  @ValueSource(booleans = {false, true})
+  void remoteTopicDeleted_underARunningFlow_isReportedAndCopiedAgainWithNothingLost(boolean batches)
+      throws Exception {
     String topic = uniqueName("remote-deleted");
     String remote = "primary." + topic;
     createTopic(primary, topic, 1);
-    try (Mirror mirror = mirror(uniqueName("f"), topic).start()) {
+    try (Mirror mirror = mirror(uniqueName("f"), topic, batches).start()) {
       produce(primary, topic, batch(topic, 0, 5_000));
       Await.until(Duration.ofSeconds(30), () -> assertThat(values(backup, remote)).hasSize(5_000));
       try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
@@ -92,6 +105,7 @@ class FaultsIT {
         assertThat(reported).as("the status named the deleted remote topic").isTrue();
         assertThat(new LinkedHashSet<>(values(backup, remote))).hasSize(10_000);
       });
+      assertCopyMode(mirror, batches);
     }
     // Records sent while the topic was gone may land first; then the whole source follows, in order.
     assertThat(values(backup, remote)).endsWith(values(primary, topic).toArray(new String[0]));
@@ -123,29 +137,32 @@ class FaultsIT {
     assertThat(values(backup, remote)).endsWith(values(primary, topic).toArray(new String[0]));
   }
 
-  @Test
-  void sourceBrokerRestart_midFlow_losesNothing() throws Exception {
+  @ParameterizedTest(name = "batch copy: {0}")
+  @ValueSource(booleans = {false, true})
+  void sourceBrokerRestart_midFlow_losesNothing(boolean batches) throws Exception {
     String topic = uniqueName("src-restart");
     createTopic(primary, topic, 1);
-    try (Mirror mirror = mirror(uniqueName("f"), topic).start()) {
+    try (Mirror mirror = mirror(uniqueName("f"), topic, batches).start()) {
       produce(primary, topic, batch(topic, 0, 5_000));
       Await.until(Duration.ofSeconds(30), () -> assertThat(values(backup, "primary." + topic)).isNotEmpty());
       primary.restartBroker();
       produce(primary, topic, batch(topic, 5_000, 5_000));
       Await.until(Duration.ofSeconds(90), () -> assertThat(new LinkedHashSet<>(values(backup, "primary." + topic)))
           .hasSize(10_000));
+      assertCopyMode(mirror, batches);
     }
     assertThat(new ArrayList<>(new LinkedHashSet<>(values(backup, "primary." + topic))))
         .isEqualTo(values(primary, topic));
   }
 
-  @Test
-  void sourceTruncatedBelowPosition_isReportedAndReplicationContinues() throws Exception {
+  @ParameterizedTest(name = "batch copy: {0}")
+  @ValueSource(booleans = {false, true})
+  void sourceTruncatedBelowPosition_isReportedAndReplicationContinues(boolean batches) throws Exception {
     String topic = uniqueName("truncated");
     String name = uniqueName("f");
     createTopic(primary, topic, 1);
     produce(primary, topic, batch(topic, 0, 100));
-    try (Mirror mirror = mirror(name, topic).start()) {
+    try (Mirror mirror = mirror(name, topic, batches).start()) {
       Await.until(Duration.ofSeconds(30), () -> assertThat(values(backup, "primary." + topic)).hasSize(100));
     }
     produce(primary, topic, batch(topic, 100, 100));
@@ -153,12 +170,13 @@ class FaultsIT {
       admin.deleteRecords(Map.of(new TopicPartition(topic, 0), RecordsToDelete.beforeOffset(190))).all()
           .get(20, TimeUnit.SECONDS);
     }
-    try (Mirror mirror = mirror(name, topic).start()) {
+    try (Mirror mirror = mirror(name, topic, batches).start()) {
       Await.until(Duration.ofSeconds(30), () -> {
         assertThat(values(backup, "primary." + topic)).hasSize(110).endsWith("v198", "v199");
         assertThat(mirror.status().flow("primary->backup").orElseThrow().lastError())
             .contains("90 records were deleted on the source before they were replicated");
       });
+      assertCopyMode(mirror, batches);
     }
   }
 
@@ -229,12 +247,13 @@ class FaultsIT {
     }
   }
 
-  @Test
-  void sourceTopicRecreated_isReportedAndItsNewRecordsAreCopied() throws Exception {
+  @ParameterizedTest(name = "batch copy: {0}")
+  @ValueSource(booleans = {false, true})
+  void sourceTopicRecreated_isReportedAndItsNewRecordsAreCopied(boolean batches) throws Exception {
     String topic = uniqueName("recreated");
     createTopic(primary, topic, 1);
     produce(primary, topic, batch(topic, 0, 50));
-    try (Mirror mirror = mirror(uniqueName("f"), topic).start();
+    try (Mirror mirror = mirror(uniqueName("f"), topic, batches).start();
          Admin admin = Admin.create(primary.clientProperties())) {
       Await.until(Duration.ofSeconds(30), () -> assertThat(values(backup, "primary." + topic)).hasSize(50));
       recreateWithFiveRecords(mirror, admin, topic);
@@ -244,6 +263,7 @@ class FaultsIT {
         assertThat(mirror.status().flow("primary->backup").orElseThrow().lastError())
             .contains("was deleted and created again");
       });
+      assertCopyMode(mirror, batches);
     }
   }
 }

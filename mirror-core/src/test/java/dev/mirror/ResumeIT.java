@@ -4,6 +4,7 @@ import static dev.mirror.testing.KafkaTestData.createTopic;
 import static dev.mirror.testing.KafkaTestData.produce;
 import static dev.mirror.testing.KafkaTestData.readAll;
 import static dev.mirror.testing.KafkaTestData.uniqueName;
+import static dev.mirror.CopyModes.assertCopyMode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mirror.testing.Await;
@@ -21,6 +22,8 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -43,6 +46,11 @@ class ResumeIT {
   }
 
   private static Mirror build(String name, String topic, StartPosition start, boolean exactlyOnce) {
+    return build(name, topic, start, exactlyOnce, false);
+  }
+
+  private static Mirror build(String name, String topic, StartPosition start, boolean exactlyOnce,
+      boolean batches) {
     return Mirror.builder()
         .name(name)
         .cluster("primary", primary.clientProperties())
@@ -50,7 +58,8 @@ class ResumeIT {
         .operationTimeout(Duration.ofSeconds(10))
         .retryBackoff(Duration.ofMillis(200), Duration.ofSeconds(2))
         .flow(f -> f.from("primary").to("backup").topicNames(topic).startPosition(start)
-            .commitInterval(Duration.ofMillis(200)).replicateHeartbeats(false).exactlyOnce(exactlyOnce))
+            .commitInterval(Duration.ofMillis(200)).replicateHeartbeats(false).exactlyOnce(exactlyOnce)
+            .copyBatches(batches))
         .build();
   }
 
@@ -75,32 +84,35 @@ class ResumeIT {
   }
 
 
-  @Test
-  void stopAndRestart_resumesWhereItStopped_withoutLossOrDuplicates() {
+  @ParameterizedTest(name = "batch copy: {0}")
+  @ValueSource(booleans = {false, true})
+  void stopAndRestart_resumesWhereItStopped_withoutLossOrDuplicates(boolean batches) {
     String topic = uniqueName("resume");
     String name = uniqueName("m");
     createTopic(primary, topic, 3);
     produce(primary, topic, batch(topic, 3, 0, 20_000));
-    try (Mirror mirror = build(name, topic, StartPosition.EARLIEST).start()) {
+    try (Mirror mirror = build(name, topic, StartPosition.EARLIEST, false, batches).start()) {
       Await.until(Duration.ofSeconds(60), () -> assertThat(
           mirror.status().flow("primary->backup").orElseThrow().recordsReplicated()).isGreaterThan(0));
     }
     produce(primary, topic, batch(topic, 3, 20_000, 20_000));
-    try (Mirror mirror = build(name, topic, StartPosition.EARLIEST).start()) {
+    try (Mirror mirror = build(name, topic, StartPosition.EARLIEST, false, batches).start()) {
       Await.until(Duration.ofSeconds(90), () -> assertThat(
           KafkaTestData.endOffsets(backup, "primary." + topic).values().stream().mapToLong(Long::longValue).sum())
           .isGreaterThanOrEqualTo(40_000));
+      assertCopyMode(mirror, batches);
     }
     Map<Integer, List<String>> source = KafkaTestData.valuesByPartition(readAll(primary, topic, Duration.ofSeconds(60)));
     Map<Integer, List<String>> target = KafkaTestData.valuesByPartition(readAll(backup, "primary." + topic, Duration.ofSeconds(60)));
     assertThat(target).isEqualTo(source);
   }
 
-  @Test
-  void targetBrokerRestart_midFlow_losesNothing() throws Exception {
+  @ParameterizedTest(name = "batch copy: {0}")
+  @ValueSource(booleans = {false, true})
+  void targetBrokerRestart_midFlow_losesNothing(boolean batches) throws Exception {
     String topic = uniqueName("restart");
     createTopic(primary, topic, 4);
-    try (Mirror mirror = build(uniqueName("m"), topic, StartPosition.EARLIEST).start()) {
+    try (Mirror mirror = build(uniqueName("m"), topic, StartPosition.EARLIEST, false, batches).start()) {
       assertThat(mirror.awaitRunning(Duration.ofSeconds(30))).isTrue();
       produce(primary, topic, batch(topic, 4, 0, 10_000));
       Await.until(Duration.ofSeconds(60), () -> assertThat(
@@ -110,6 +122,7 @@ class ResumeIT {
       Await.until(Duration.ofSeconds(120), () -> assertThat(
           KafkaTestData.endOffsets(backup, "primary." + topic).values().stream().mapToLong(Long::longValue).sum())
           .isGreaterThanOrEqualTo(30_000));
+      assertCopyMode(mirror, batches);
     }
     Map<Integer, List<String>> source = KafkaTestData.valuesByPartition(readAll(primary, topic, Duration.ofSeconds(60)));
     Map<Integer, List<String>> target = KafkaTestData.valuesByPartition(readAll(backup, "primary." + topic, Duration.ofSeconds(60)));

@@ -44,7 +44,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * separate JVM).
  *
  * <pre>
- * Bench [--quick] [--rounds R] [--workload NxS ...] [--contestants mirror,mirror-eos,mm2,mm2-tuned,bare[,raw]]
+ * Bench [--quick] [--rounds R] [--workload NxS ...] [--contestants mirror,mirror-eos,mirror-batch,mm2,mm2-tuned,bare[,raw]]
  *       [--heap 1g] [--race-timeout SECONDS] [--out FILE] [--warm-up-rounds N] [--no-warm-up]
  *       [--broker-data DIR|tmp]
  *       [--no-latency] [--latency-rate RECORDS_PER_S] [--latency-seconds S]
@@ -70,6 +70,7 @@ public final class Bench {
   enum Contestant {
     MIRROR("mirror", "Mirror (runner, defaults)"),
     MIRROR_EOS("mirror-eos", "Mirror (runner, exactly-once)"),
+    MIRROR_BATCH("mirror-batch", "Mirror (runner, batch copy)"),
     MM2("mm2", "MM2 dedicated, defaults"),
     MM2_TUNED("mm2-tuned", "MM2 dedicated, tuned producer"),
     BARE("bare", "bare consumer→producer loop"),
@@ -569,10 +570,12 @@ public final class Bench {
       cmd.add(o.replace("{id}", id).replace("{logs}", procs.logDir().toString()).replace("{contestant}", c.code));
     }
     switch (c) {
-      case MIRROR, MIRROR_EOS -> {
+      case MIRROR, MIRROR_EOS, MIRROR_BATCH -> {
         Map<String, String> p = mm2Properties(sourceAlias, targetAlias, topic, false, false);
         if (c == Contestant.MIRROR_EOS) {
           p.put("exactly.once.source.support", "enabled");
+        } else if (c == Contestant.MIRROR_BATCH) {
+          p.put("copy.batches.enabled", "true");
         }
         for (String kv : options.mirrorProperties) {
           int eq = kv.indexOf('=');
@@ -640,7 +643,7 @@ public final class Bench {
   /** The command line. */
   static final class Options {
     static final String USAGE = String.join("\n",
-        "usage: Bench [--quick] [--rounds R] [--workload NxS ...] [--contestants mirror,mirror-eos,mm2,mm2-tuned,bare]",
+        "usage: Bench [--quick] [--rounds R] [--workload NxS ...] [--contestants mirror,mirror-eos,mirror-batch,mm2,mm2-tuned,bare]",
         "             (add raw for the experiment that copies whole record batches: RawBatchLoop)",
         "             [--heap 1g] [--race-timeout SECONDS] [--out FILE]",
         "             [--no-latency] [--latency-rate RECORDS_PER_S] [--latency-seconds S]",

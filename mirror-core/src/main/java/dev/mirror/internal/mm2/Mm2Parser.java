@@ -88,6 +88,8 @@ public final class Mm2Parser {
   static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
   static final String TASKS_MAX = "tasks.max";
   static final String EXACTLY_ONCE_SOURCE_SUPPORT = "exactly.once.source.support";
+  /** Mirror's own key (MirrorMaker 2 has no batch copy): turns on {@link FlowSpec.Builder#copyBatches}. */
+  static final String COPY_BATCHES_ENABLED = "copy.batches.enabled";
   static final String CHECKPOINTS_TOPIC_REPLICATION_FACTOR = "checkpoints.topic.replication.factor";
   static final String HEARTBEATS_TOPIC_REPLICATION_FACTOR = "heartbeats.topic.replication.factor";
   static final String OFFSET_SYNCS_TOPIC_REPLICATION_FACTOR = "offset-syncs.topic.replication.factor";
@@ -104,7 +106,7 @@ public final class Mm2Parser {
       SYNC_GROUP_OFFSETS_INTERVAL_SECONDS, REFRESH_GROUPS_INTERVAL_SECONDS, SYNC_TOPIC_CONFIGS_INTERVAL_SECONDS,
       SYNC_TOPIC_ACLS_ENABLED, SYNC_TOPIC_ACLS_INTERVAL_SECONDS, EMIT_HEARTBEATS_ENABLED,
       EMIT_HEARTBEATS_INTERVAL_SECONDS, HEARTBEATS_REPLICATION_ENABLED, EMIT_OFFSET_SYNCS_ENABLED,
-      OFFSET_SYNCS_TOPIC_LOCATION, TASKS_MAX, EXACTLY_ONCE_SOURCE_SUPPORT);
+      OFFSET_SYNCS_TOPIC_LOCATION, TASKS_MAX, EXACTLY_ONCE_SOURCE_SUPPORT, COPY_BATCHES_ENABLED);
 
   /**
    * Replication factors MM2 gives its checkpoints, heartbeats and offset-syncs topics separately; Mirror creates
@@ -985,6 +987,9 @@ public final class Mm2Parser {
       case EXACTLY_ONCE_SOURCE_SUPPORT:
         b.exactlyOnce((Boolean) value);
         break;
+      case COPY_BATCHES_ENABLED:
+        b.copyBatches((Boolean) value);
+        break;
       default:
         throw new IllegalArgumentException("not a flow setting: " + setting);
     }
@@ -1040,6 +1045,7 @@ public final class Mm2Parser {
       case HEARTBEATS_REPLICATION_ENABLED:
       case EMIT_OFFSET_SYNCS_ENABLED:
       case SYNC_TOPIC_ACLS_ENABLED:
+      case COPY_BATCHES_ENABLED:
         return bool(key, value, sink);
       case REFRESH_TOPICS_INTERVAL_SECONDS:
       case EMIT_CHECKPOINTS_INTERVAL_SECONDS:
