@@ -339,7 +339,7 @@ public final class FlowSpec {
     return exactlyOnce;
   }
 
-  /** Returns whether the flow copies whole record batches instead of single records, where it can. */
+  /** Returns whether the flow copies whole record batches instead of single records where it can (default). */
   public boolean copyBatches() {
     return copyBatches;
   }
@@ -413,8 +413,8 @@ public final class FlowSpec {
     if (exactlyOnce) {
       sb.append(", exactlyOnce=true");
     }
-    if (copyBatches) {
-      sb.append(", copyBatches=true");
+    if (!copyBatches) {
+      sb.append(", copyBatches=false");
     }
     if (onSourceReset != SourceResetPolicy.CONTINUE) {
       sb.append(", onSourceReset=").append(onSourceReset);
@@ -473,7 +473,7 @@ public final class FlowSpec {
     private int tasks = 1;
     private boolean scaleOut;
     private boolean exactlyOnce;
-    private boolean copyBatches;
+    private boolean copyBatches = true;
     private SourceResetPolicy onSourceReset = SourceResetPolicy.CONTINUE;
 
     private Builder() {}
@@ -977,16 +977,19 @@ public final class FlowSpec {
      * stored and writes them to the target unchanged but for the producer id, sequence and checksum in their
      * header, without parsing or re-encoding a record (a batch that starts before the position, lost records to
      * compaction, or carries log-append times is rebuilt from its records). Keys, values, headers, timestamps,
-     * partitions and order are kept as on the record path, and so are positions, offset translation and
+     * partitions, order and the source's compression are kept, and so are positions, offset translation and
      * checkpoints; records of aborted transactions are skipped as a {@code read_committed} consumer skips them.
-     * It moves several times as many records per CPU second as the record path.
+     * It moves about 1.7 times as many records per second as the record path, at about 0.6 times its CPU.
      *
-     * <p>Not with {@link #exactlyOnce} or the {@link dev.mirror.client.IdentityReplicationPolicy} (which marks each
-     * record with a header): such flows copy records and log why. Batch copy speaks the Kafka protocol through
-     * kafka-clients' internal network classes; with a kafka-clients version that lacks them, or brokers that
-     * refuse the batches, the flow copies records from its stored positions instead and logs why. A write the
-     * target refuses (a leader moved, a broker restarted) restarts the flow from its stored positions, after
-     * the usual retry backoff. Default: false.
+     * <p>A flow copies records instead, and logs why at start, in exactly-once mode, with the
+     * {@link dev.mirror.client.IdentityReplicationPolicy} (which marks each record with a header), when the target
+     * producer's {@code compression.type} or a client's {@code interceptor.classes} is set (both act on records),
+     * and with a kafka-clients version other than the one Mirror was built for (batch copy uses its internal
+     * network classes). When a broker refuses a batch as such (too large for the target, a format it does not
+     * take), the flow goes on copying records from its stored positions and says why. A write the target
+     * refuses for a passing reason (a leader moved, a broker restarted) restarts the flow from its stored
+     * positions after the usual retry backoff, where the record path's producer would retry the write itself.
+     * Default: true.
      *
      * @param copyBatches true to copy whole batches
      * @return this builder

@@ -90,7 +90,7 @@ import org.slf4j.LoggerFactory;
  *       on exactly-once mode; {@code preparing} and {@code disabled} leave it off (default off).
  *       {@code exactly.once.support} (a connector's request) is not needed and warned about.</td></tr>
  *   <tr><td>{@code copy.batches.enabled}</td><td>{@link FlowSpec#copyBatches()}: Mirror's own key (MM2 has no
- *       batch copy); {@code true} copies whole record batches (default false).</td></tr>
+ *       batch copy); {@code false} copies single records instead of whole batches (default true).</td></tr>
  *   <tr><td>{@code refresh.topics.enabled}, {@code refresh.topics.interval.seconds}</td><td>
  *       {@link FlowSpec#refreshTopics()}, {@link FlowSpec#topicRefreshInterval()} (must be &gt; 0). When absent,
  *       Mirror's default interval of 5 seconds applies, not MM2's 600.</td></tr>

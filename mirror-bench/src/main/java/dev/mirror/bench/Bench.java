@@ -44,7 +44,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * separate JVM).
  *
  * <pre>
- * Bench [--quick] [--rounds R] [--workload NxS ...] [--contestants mirror,mirror-eos,mirror-batch,mm2,mm2-tuned,bare[,raw]]
+ * Bench [--quick] [--rounds R] [--workload NxS ...] [--contestants mirror,mirror-eos,mirror-records,mm2,mm2-tuned,bare[,raw]]
  *       [--heap 1g] [--race-timeout SECONDS] [--out FILE] [--warm-up-rounds N] [--no-warm-up]
  *       [--broker-data DIR|tmp]
  *       [--no-latency] [--latency-rate RECORDS_PER_S] [--latency-seconds S]
@@ -70,7 +70,7 @@ public final class Bench {
   enum Contestant {
     MIRROR("mirror", "Mirror (runner, defaults)"),
     MIRROR_EOS("mirror-eos", "Mirror (runner, exactly-once)"),
-    MIRROR_BATCH("mirror-batch", "Mirror (runner, batch copy)"),
+    MIRROR_RECORDS("mirror-records", "Mirror (runner, record copy)"),
     MM2("mm2", "MM2 dedicated, defaults"),
     MM2_TUNED("mm2-tuned", "MM2 dedicated, tuned producer"),
     BARE("bare", "bare consumer→producer loop"),
@@ -570,12 +570,12 @@ public final class Bench {
       cmd.add(o.replace("{id}", id).replace("{logs}", procs.logDir().toString()).replace("{contestant}", c.code));
     }
     switch (c) {
-      case MIRROR, MIRROR_EOS, MIRROR_BATCH -> {
+      case MIRROR, MIRROR_EOS, MIRROR_RECORDS -> {
         Map<String, String> p = mm2Properties(sourceAlias, targetAlias, topic, false, false);
         if (c == Contestant.MIRROR_EOS) {
           p.put("exactly.once.source.support", "enabled");
-        } else if (c == Contestant.MIRROR_BATCH) {
-          p.put("copy.batches.enabled", "true");
+        } else if (c == Contestant.MIRROR_RECORDS) {
+          p.put("copy.batches.enabled", "false");
         }
         for (String kv : options.mirrorProperties) {
           int eq = kv.indexOf('=');
@@ -643,7 +643,7 @@ public final class Bench {
   /** The command line. */
   static final class Options {
     static final String USAGE = String.join("\n",
-        "usage: Bench [--quick] [--rounds R] [--workload NxS ...] [--contestants mirror,mirror-eos,mirror-batch,mm2,mm2-tuned,bare]",
+        "usage: Bench [--quick] [--rounds R] [--workload NxS ...] [--contestants mirror,mirror-eos,mirror-records,mm2,mm2-tuned,bare]",
         "             (add raw for the experiment that copies whole record batches: RawBatchLoop)",
         "             [--heap 1g] [--race-timeout SECONDS] [--out FILE]",
         "             [--no-latency] [--latency-rate RECORDS_PER_S] [--latency-seconds S]",

@@ -42,6 +42,19 @@ import org.jspecify.annotations.Nullable;
  * apply as they do to a consumer or producer. One thread uses it; {@link #wakeup} may be called from any.
  */
 final class BatchConnection implements AutoCloseable {
+  /**
+   * The kafka-clients versions batch copy was built and tested with: it uses classes outside the clients' public
+   * API, so with another version on the class path a flow copies records instead.
+   */
+  static final String TESTED_CLIENTS = "4.3.";
+
+  /** Returns why the kafka-clients on the class path cannot be used for batch copy, or null. */
+  static @Nullable String unsupportedClients() {
+    String version = org.apache.kafka.common.utils.AppInfoParser.getVersion();
+    return version.startsWith(TESTED_CLIENTS) ? null : "batch copy is built for kafka-clients " + TESTED_CLIENTS
+        + "x, and this application has kafka-clients " + version;
+  }
+
   /** Requests in flight per broker: five keeps an idempotent writer's batches in order, as in the producer. */
   static final int MAX_IN_FLIGHT = 5;
 

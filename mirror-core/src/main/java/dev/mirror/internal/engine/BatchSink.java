@@ -195,6 +195,8 @@ final class BatchSink implements AutoCloseable {
       if (!closed) {
         fail(e);
       }
+    } catch (LinkageError e) {
+      fail(new BatchCopyUnsupportedException("kafka-clients lacks what batch copy uses: " + e));
     } finally {
       RuntimeException f = failure;
       RuntimeException cause = f != null ? f : new KafkaException("batch copy to " + connection.cluster()
@@ -373,7 +375,8 @@ final class BatchSink implements AutoCloseable {
       }
       RuntimeException e = switch (error) {
         case CORRUPT_MESSAGE, INVALID_RECORD, UNSUPPORTED_FOR_MESSAGE_FORMAT, UNSUPPORTED_VERSION,
-            UNSUPPORTED_COMPRESSION_TYPE -> new BatchCopyUnsupportedException(connection.cluster() + " refused a"
+            UNSUPPORTED_COMPRESSION_TYPE, MESSAGE_TOO_LARGE, RECORD_LIST_TOO_LARGE ->
+            new BatchCopyUnsupportedException(connection.cluster() + " refused a"
             + " batch copied from the source for " + p.target() + " (" + error + (pr.errorMessage() == null ? ""
             : ": " + pr.errorMessage()) + ")");
         default -> error.exception(pr.errorMessage());

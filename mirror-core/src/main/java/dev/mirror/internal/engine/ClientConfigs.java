@@ -84,6 +84,42 @@ public final class ClientConfigs {
     return c;
   }
 
+  /**
+   * Returns the properties of a flow's batch copy reader: the source consumer's, with fetches of up to
+   * {@value #BATCH_PARTITION_FETCH_BYTES} bytes per partition unless the user chose the size (the batches are
+   * written as fetched, so larger fetches mean fewer, fuller produce requests).
+   */
+  public static Map<String, Object> batchReader(ClusterSpec source, FlowSpec flow, String clientId) {
+    return consumer(Map.of(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, BATCH_PARTITION_FETCH_BYTES), source, flow,
+        clientId, "none");
+  }
+
+  /** Bytes a batch copy fetch takes per partition unless the user set {@code max.partition.fetch.bytes}. */
+  static final int BATCH_PARTITION_FETCH_BYTES = 4 * 1024 * 1024;
+
+  /**
+   * Returns why the flow's client settings rule batch copy out, or null: settings that act on single records,
+   * which batch copy never decodes.
+   */
+  static @org.jspecify.annotations.Nullable String batchCopyConflict(ClusterSpec source, ClusterSpec target,
+      FlowSpec flow) {
+    for (Map<String, Object> m : List.of(target.properties(), target.producerOverrides(), flow.producerOverrides())) {
+      if (m.containsKey(ProducerConfig.COMPRESSION_TYPE_CONFIG)) {
+        return "the target producer's compression.type is set (batch copy writes the source's batches with the"
+            + " source's compression)";
+      }
+      if (m.containsKey(ProducerConfig.INTERCEPTOR_CLASSES_CONFIG)) {
+        return "the target producer has interceptor.classes (batch copy has no records to show them)";
+      }
+    }
+    for (Map<String, Object> m : List.of(source.properties(), source.consumerOverrides(), flow.consumerOverrides())) {
+      if (m.containsKey(ConsumerConfig.INTERCEPTOR_CLASSES_CONFIG)) {
+        return "the source consumer has interceptor.classes (batch copy has no records to show them)";
+      }
+    }
+    return null;
+  }
+
   /** Returns the properties of a producer writing Mirror's small records (heartbeats, offset syncs) to the source. */
   public static Map<String, Object> sourceProducer(ClusterSpec source, String clientId) {
     Map<String, Object> c = new LinkedHashMap<>();

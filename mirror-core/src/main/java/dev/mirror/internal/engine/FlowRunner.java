@@ -300,6 +300,12 @@ final class FlowRunner {
       return false;
     }
     String off = batchCopyOff;
+    if (off == null) {
+      off = BatchConnection.unsupportedClients();
+    }
+    if (off == null) {
+      off = ClientConfigs.batchCopyConflict(source, target, flow);
+    }
     if (off == null && flow.exactlyOnce()) {
       off = "exactly-once mode writes records in transactions";
     } else if (off == null && provenance) {
@@ -308,7 +314,7 @@ final class FlowRunner {
     if (off != null) {
       if (first && !batchCopyOffLogged) {
         batchCopyOffLogged = true;
-        log.warn("copying records instead of whole batches: {}", off);
+        log.info("copying records instead of whole batches: {}", off);
       }
       return false;
     }
@@ -670,7 +676,7 @@ final class FlowRunner {
         try {
           org.apache.kafka.common.config.AbstractConfig readerConfig = batchConfig(
               org.apache.kafka.clients.consumer.ConsumerConfig.configDef(),
-              ClientConfigs.sourceConsumer(source, flow, prefix + "batch-reader" + suffix));
+              ClientConfigs.batchReader(source, flow, prefix + "batch-reader" + suffix));
           fetcher = closer.other(new BatchFetcher(readerConfig, new BatchConnection(readerConfig,
               prefix + "batch-reader" + suffix, "source cluster '" + source.alias() + "'"), timeout));
           org.apache.kafka.common.config.AbstractConfig writerConfig = batchConfig(

@@ -697,6 +697,8 @@ final class ReplicationWorker {
       sweepDue = true;
       handleOutOfRange(e.offsetOutOfRangePartitions());
       return 0;
+    } catch (LinkageError e) {
+      throw new BatchCopyUnsupportedException("kafka-clients lacks what batch copy uses: " + e);
     }
     stats.lastPollMillis = clock.millis();
     if (fetched.isEmpty()) {

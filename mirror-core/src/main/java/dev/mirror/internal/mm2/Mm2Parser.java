@@ -88,7 +88,7 @@ public final class Mm2Parser {
   static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
   static final String TASKS_MAX = "tasks.max";
   static final String EXACTLY_ONCE_SOURCE_SUPPORT = "exactly.once.source.support";
-  /** Mirror's own key (MirrorMaker 2 has no batch copy): turns on {@link FlowSpec.Builder#copyBatches}. */
+  /** Mirror's own key (MirrorMaker 2 has no batch copy): {@link FlowSpec.Builder#copyBatches}, on by default. */
   static final String COPY_BATCHES_ENABLED = "copy.batches.enabled";
   static final String CHECKPOINTS_TOPIC_REPLICATION_FACTOR = "checkpoints.topic.replication.factor";
   static final String HEARTBEATS_TOPIC_REPLICATION_FACTOR = "heartbeats.topic.replication.factor";
