@@ -62,6 +62,7 @@ class FailoverReportIT {
         .flow(f -> f.from("primary").to("backup").topicNames(topic).replicateHeartbeats(false)
             .checkpointInterval(Duration.ofMillis(200))
             .consumerOverrides(Map.of("max.partition.fetch.bytes", 1, "max.poll.records", 1))
+            .copyBatches(false) // the slow producer below is the record path's
             .producerOverrides(Map.of("batch.size", 1, "linger.ms", 0, "max.in.flight.requests.per.connection", 1,
                 "buffer.memory", 32_768)))
         .build().start()) {

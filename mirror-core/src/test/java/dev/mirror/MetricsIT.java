@@ -66,7 +66,9 @@ class MetricsIT {
         .cluster("backup", backup.clientProperties())
         .flow(f -> f.from("primary").to("backup").topicNames(topic).replicateHeartbeats(false)
             .commitInterval(Duration.ofMillis(100))
-            // Slow on purpose, so the lag can be seen before it falls to 0.
+            // Slow on purpose, so the lag can be seen before it falls to 0: the record path's producer, which
+            // batch copy does not use.
+            .copyBatches(false)
             .producerOverrides(Map.of("batch.size", 1, "linger.ms", 0, "max.in.flight.requests.per.connection", 1,
                 "buffer.memory", 32_768)))
         .build().start()) {
@@ -97,5 +99,37 @@ class MetricsIT {
     assertThat(ManagementFactory.getPlatformMBeanServer().queryNames(
         new ObjectName("dev.mirror:type=mirror-flow-metrics,mirror=" + name + ",*"), null))
         .as("closing the Mirror unregisters its MBeans").isEmpty();
+  }
+
+  @Test
+  void batchCopy_countsRecordsBatchesAndLatency() {
+    String topic = uniqueName("metered-batches");
+    createTopic(primary, topic, 2);
+    List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+    for (int i = 0; i < 5_000; i++) {
+      records.add(KafkaTestData.record(topic, "k" + i, "value-" + i));
+    }
+    produce(primary, topic, records);
+    String name = uniqueName("met");
+    Map<String, String> flow = Map.of("mirror", name, "source", "primary", "target", "backup");
+    try (Mirror mirror = Mirror.builder()
+        .name(name)
+        .cluster("primary", primary.clientProperties())
+        .cluster("backup", backup.clientProperties())
+        .flow(f -> f.from("primary").to("backup").topicNames(topic).replicateHeartbeats(false)
+            .commitInterval(Duration.ofMillis(100)))
+        .build().start()) {
+      Await.until(Duration.ofSeconds(30), () -> {
+        assertThat(value(mirror, "mirror-flow-metrics", "record-count", flow)).isEqualTo(5_000.0);
+        assertThat(value(mirror, "mirror-flow-metrics", "record-lag", flow)).isZero();
+      });
+      assertThat(value(mirror, "mirror-flow-metrics", "batch-count", flow)).isPositive();
+      Map<String, String> p0 = Map.of("mirror", name, "topic", topic, "partition", "0");
+      long inP0 = KafkaTestData.endOffsets(primary, topic).get(new org.apache.kafka.common.TopicPartition(topic, 0));
+      assertThat(value(mirror, "mirror-partition-metrics", "record-count", p0)).isEqualTo((double) inP0);
+      assertThat(value(mirror, "mirror-partition-metrics", "byte-count", p0)).isGreaterThan(inP0 * 10.0);
+      assertThat(value(mirror, "mirror-partition-metrics", "replication-latency-ms-max", p0)).isPositive();
+      assertThat(value(mirror, "mirror-partition-metrics", "record-lag", p0)).isZero();
+    }
   }
 }

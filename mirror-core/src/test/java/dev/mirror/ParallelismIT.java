@@ -4,6 +4,7 @@ import static dev.mirror.testing.KafkaTestData.createTopic;
 import static dev.mirror.testing.KafkaTestData.produce;
 import static dev.mirror.testing.KafkaTestData.readAll;
 import static dev.mirror.testing.KafkaTestData.uniqueName;
+import static dev.mirror.CopyModes.assertCopyMode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mirror.testing.Await;
@@ -22,7 +23,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -40,14 +42,14 @@ class ParallelismIT {
     backup = CLUSTERS.get("backup");
   }
 
-  private static Mirror build(String name, String prefix, int tasks) {
+  private static Mirror build(String name, String prefix, int tasks, boolean batches) {
     return Mirror.builder()
         .name(name)
         .cluster("primary", primary.clientProperties())
         .cluster("backup", backup.clientProperties())
         .operationTimeout(Duration.ofSeconds(10))
         .flow(f -> f.from("primary").to("backup").topics(prefix + ".*").tasks(tasks)
-            .commitInterval(Duration.ofMillis(200)).replicateHeartbeats(false))
+            .commitInterval(Duration.ofMillis(200)).replicateHeartbeats(false).copyBatches(batches))
         .build();
   }
 
@@ -72,8 +74,9 @@ class ParallelismIT {
         .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue()).sum();
   }
 
-  @Test
-  void threeTasks_splitThePartitions_copyEveryRecordOnce_andResumeExactlyWithOneTask() {
+  @ParameterizedTest(name = "batch copy: {0}")
+  @ValueSource(booleans = {false, true})
+  void threeTasks_splitThePartitions_copyEveryRecordOnce_andResumeExactlyWithOneTask(boolean batches) {
     String prefix = uniqueName("par");
     String wide = prefix + "-wide";
     String narrow = prefix + "-narrow";
@@ -82,7 +85,7 @@ class ParallelismIT {
     createTopic(primary, narrow, 4);
     produceRange(wide, 9, 0, 18_000);
     produceRange(narrow, 4, 0, 8_000);
-    try (Mirror mirror = build(name, prefix, 3).start()) {
+    try (Mirror mirror = build(name, prefix, 3, batches).start()) {
       Await.until(Duration.ofSeconds(90), () -> {
         assertThat(remoteRecords(wide)).isEqualTo(18_000);
         assertThat(remoteRecords(narrow)).isEqualTo(8_000);
@@ -94,22 +97,29 @@ class ParallelismIT {
       String flowThread = "mirror-" + name + "-primary->backup";
       assertThat(copyThreads).containsExactlyInAnyOrder(flowThread + "-copy-0", flowThread + "-copy-1",
           flowThread + "-copy-2");
-      Map<MetricName, ? extends Metric> metrics = mirror.metrics();
-      String clientPrefix = "mirror-" + name + "-primary->backup-producer-";
-      double total = 0;
-      for (int i = 0; i < 3; i++) {
-        double byTask = sent(metrics, clientPrefix + i);
-        assertThat(byTask).as("records sent by task %d", i).isGreaterThan(0);
-        total += byTask;
+      if (batches) {
+        // Each task writes its batches through a writer of its own; the producers carry only positions.
+        assertThat(Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
+            .filter(n -> n.startsWith(flowThread + "-batch-writer-"))).hasSize(3);
+        assertCopyMode(mirror, true);
+      } else {
+        Map<MetricName, ? extends Metric> metrics = mirror.metrics();
+        String clientPrefix = "mirror-" + name + "-primary->backup-producer-";
+        double total = 0;
+        for (int i = 0; i < 3; i++) {
+          double byTask = sent(metrics, clientPrefix + i);
+          assertThat(byTask).as("records sent by task %d", i).isGreaterThan(0);
+          total += byTask;
+        }
+        // Each record went through exactly one task's producer (plus that task's position records).
+        assertThat(total).isGreaterThanOrEqualTo(26_000);
       }
-      // Each record went through exactly one task's producer (plus that task's position records).
-      assertThat(total).isGreaterThanOrEqualTo(26_000);
       Await.until(Duration.ofSeconds(10), () -> assertThat(
           mirror.status().flow("primary->backup").orElseThrow().partitions()).isEqualTo(13));
     }
     produceRange(wide, 9, 18_000, 9_000);
     produceRange(narrow, 4, 8_000, 4_000);
-    try (Mirror mirror = build(name, prefix, 1).start()) {
+    try (Mirror mirror = build(name, prefix, 1, batches).start()) {
       Await.until(Duration.ofSeconds(90), () -> {
         assertThat(remoteRecords(wide)).isGreaterThanOrEqualTo(27_000);
         assertThat(remoteRecords(narrow)).isGreaterThanOrEqualTo(12_000);
