@@ -49,21 +49,30 @@ class MetricsIT {
         + mirror.metrics().keySet());
   }
 
-  @Test
-  void metrics_whileReplicating_lagFallsToZero_latencyPositive_andJmxHasThem() throws Exception {
-    String topic = uniqueName("metered");
+  /** Creates {@code topic} with 2 partitions and 5,000 records. */
+  private static void produceTopic(String topic) {
     createTopic(primary, topic, 2);
     List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
     for (int i = 0; i < 5_000; i++) {
       records.add(KafkaTestData.record(topic, "k" + i, "value-" + i));
     }
     produce(primary, topic, records);
-    String name = uniqueName("met");
-    Map<String, String> flow = Map.of("mirror", name, "source", "primary", "target", "backup");
-    try (Mirror mirror = Mirror.builder()
+  }
+
+  private static Mirror.Builder mirror(String name) {
+    return Mirror.builder()
         .name(name)
         .cluster("primary", primary.clientProperties())
-        .cluster("backup", backup.clientProperties())
+        .cluster("backup", backup.clientProperties());
+  }
+
+  @Test
+  void metrics_whileReplicating_lagFallsToZero_latencyPositive_andJmxHasThem() throws Exception {
+    String topic = uniqueName("metered");
+    produceTopic(topic);
+    String name = uniqueName("met");
+    Map<String, String> flow = Map.of("mirror", name, "source", "primary", "target", "backup");
+    try (Mirror mirror = mirror(name)
         .flow(f -> f.from("primary").to("backup").topicNames(topic).replicateHeartbeats(false)
             .commitInterval(Duration.ofMillis(100))
             // Slow on purpose, so the lag can be seen before it falls to 0: the record path's producer, which
@@ -104,18 +113,10 @@ class MetricsIT {
   @Test
   void batchCopy_countsRecordsBatchesAndLatency() {
     String topic = uniqueName("metered-batches");
-    createTopic(primary, topic, 2);
-    List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
-    for (int i = 0; i < 5_000; i++) {
-      records.add(KafkaTestData.record(topic, "k" + i, "value-" + i));
-    }
-    produce(primary, topic, records);
+    produceTopic(topic);
     String name = uniqueName("met");
     Map<String, String> flow = Map.of("mirror", name, "source", "primary", "target", "backup");
-    try (Mirror mirror = Mirror.builder()
-        .name(name)
-        .cluster("primary", primary.clientProperties())
-        .cluster("backup", backup.clientProperties())
+    try (Mirror mirror = mirror(name)
         .flow(f -> f.from("primary").to("backup").topicNames(topic).replicateHeartbeats(false)
             .commitInterval(Duration.ofMillis(100)))
         .build().start()) {

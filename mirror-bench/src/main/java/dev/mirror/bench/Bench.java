@@ -44,7 +44,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * separate JVM).
  *
  * <pre>
- * Bench [--quick] [--rounds R] [--workload NxS ...] [--contestants mirror,mirror-eos,mirror-records,mm2,mm2-tuned,bare[,raw]]
+ * Bench [--quick] [--rounds R] [--workload NxS ...] [--contestants mirror,mirror-eos,mirror-records,mm2,mm2-tuned,bare]
  *       [--heap 1g] [--race-timeout SECONDS] [--out FILE] [--warm-up-rounds N] [--no-warm-up]
  *       [--broker-data DIR|tmp]
  *       [--no-latency] [--latency-rate RECORDS_PER_S] [--latency-seconds S]
@@ -73,9 +73,7 @@ public final class Bench {
     MIRROR_RECORDS("mirror-records", "Mirror (runner, record copy)"),
     MM2("mm2", "MM2 dedicated, defaults"),
     MM2_TUNED("mm2-tuned", "MM2 dedicated, tuned producer"),
-    BARE("bare", "bare consumer→producer loop"),
-    /** An experiment ({@link RawBatchLoop}): whole batches through kafka-clients' internal network client. */
-    RAW("raw", "raw batch copy (experiment)");
+    BARE("bare", "bare consumer→producer loop");
 
     final String code;
     final String title;
@@ -590,9 +588,9 @@ public final class Bench {
             c == Contestant.MM2_TUNED), Bench.class.getName());
         cmd.addAll(procs.mm2Arguments(props, targetAlias));
       }
-      case BARE, RAW -> cmd.addAll(List.of(
+      case BARE -> cmd.addAll(List.of(
           "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=warn",
-          "-cp", procs.classpath(), (c == Contestant.BARE ? BareLoop.class : RawBatchLoop.class).getName(),
+          "-cp", procs.classpath(), BareLoop.class.getName(),
           sourceServers, targetServers, topic, targetTopic,
           Long.toString(workload.records()), Long.toString(options.maxMinutes)));
     }
@@ -644,7 +642,6 @@ public final class Bench {
   static final class Options {
     static final String USAGE = String.join("\n",
         "usage: Bench [--quick] [--rounds R] [--workload NxS ...] [--contestants mirror,mirror-eos,mirror-records,mm2,mm2-tuned,bare]",
-        "             (add raw for the experiment that copies whole record batches: RawBatchLoop)",
         "             [--heap 1g] [--race-timeout SECONDS] [--out FILE]",
         "             [--no-latency] [--latency-rate RECORDS_PER_S] [--latency-seconds S]",
         "             [--warm-up-rounds N] [--no-warm-up]  (unmeasured rounds of every contestant before the",
@@ -665,8 +662,7 @@ public final class Bench {
     List<Workload> workloads = new ArrayList<>();
     /** 0 until parsed: then 5, or 3 with {@code --quick}, unless given. */
     int rounds;
-    /** Every contestant but the experiment, which races only when named. */
-    List<Contestant> contestants = Arrays.stream(Contestant.values()).filter(c -> c != Contestant.RAW).toList();
+    List<Contestant> contestants = List.of(Contestant.values());
     String heap = "1g";
     Duration raceTimeout;
     long maxMinutes = 240;

@@ -56,10 +56,9 @@ class BenchTest {
   }
 
   @Test
-  void theBatchCopyExperimentRacesOnlyWhenNamed() {
-    assertThat(Bench.Options.parse(new String[0]).contestants).doesNotContain(Contestant.RAW)
-        .contains(Contestant.MIRROR, Contestant.BARE);
-    assertThat(Bench.Options.parse(new String[] {"--contestants", "bare,raw"}).contestants)
-        .containsExactly(Contestant.BARE, Contestant.RAW);
+  void everyContestantRacesByDefault_andANamedListIsKeptInOrder() {
+    assertThat(Bench.Options.parse(new String[0]).contestants).containsExactly(Contestant.values());
+    assertThat(Bench.Options.parse(new String[] {"--contestants", "bare,mirror-records"}).contestants)
+        .containsExactly(Contestant.BARE, Contestant.MIRROR_RECORDS);
   }
 }

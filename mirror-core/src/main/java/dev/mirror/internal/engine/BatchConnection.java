@@ -63,6 +63,7 @@ final class BatchConnection implements AutoCloseable {
   private final Metrics metrics;
   private final String cluster;
   private final long requestTimeoutMs;
+  private volatile boolean stopping;
 
   /**
    * Opens nothing yet: connections are made on first use.
@@ -133,6 +134,9 @@ final class BatchConnection implements AutoCloseable {
     boolean sent = false;
     // Bounded by the deadline; each round polls the network at most 100 ms.
     while (answer[0] == null) {
+      if (stopping) {
+        throw new org.apache.kafka.common.KafkaException("closing the connections to " + cluster);
+      }
       long now = System.currentTimeMillis();
       if (now >= deadline) {
         throw new TimeoutException("no answer to a " + what + " request from " + cluster + " within "
@@ -198,6 +202,17 @@ final class BatchConnection implements AutoCloseable {
 
   int inFlight() {
     return client.inFlightRequestCount();
+  }
+
+  /** Returns whether the last attempt to connect to {@code node} failed. */
+  boolean connectionFailed(Node node) {
+    return client.connectionFailed(node);
+  }
+
+  /** Ends a {@link #call} in progress and refuses new ones, from any thread; {@link #close} still closes. */
+  void stop() {
+    stopping = true;
+    client.wakeup();
   }
 
   /** Ends a {@link #poll} in progress, from any thread. */

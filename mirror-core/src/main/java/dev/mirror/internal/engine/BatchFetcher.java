@@ -243,6 +243,9 @@ final class BatchFetcher implements AutoCloseable {
         if (connection.authenticationFailure(node) != null) {
           throw connection.authenticationFailure(node);
         }
+        if (connection.connectionFailed(node)) {
+          markStale(); // the broker is gone: its partitions may have other leaders now
+        }
         continue;
       }
       Map<TopicPartition, Long> offsets = new HashMap<>();

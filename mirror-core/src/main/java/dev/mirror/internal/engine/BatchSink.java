@@ -65,6 +65,7 @@ final class BatchSink implements AutoCloseable {
   private static final int PRODUCER_EPOCH = 51;
   private static final int BASE_SEQUENCE = 53;
   private static final short TRANSACTIONAL_FLAG = 0x10;
+  private static final long CLOSE_WAIT_MILLIS = 5_000;
 
   private record Pending(TopicPartition target, BatchFetcher.Batch batch, Callback callback, int size) {}
 
@@ -169,9 +170,10 @@ final class BatchSink implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    connection.wakeup();
+    connection.stop();
     try {
-      thread.join(Math.max(1, connection.requestTimeoutMs()));
+      // The thread closes the connection as it ends; a write in progress ends at the next network poll.
+      thread.join(CLOSE_WAIT_MILLIS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -309,6 +311,9 @@ final class BatchSink implements AutoCloseable {
       if (!connection.ready(node)) {
         if (connection.authenticationFailure(node) != null) {
           throw connection.authenticationFailure(node);
+        }
+        if (connection.connectionFailed(node)) {
+          leaders.values().removeIf(node::equals); // the broker is gone: ask who leads its partitions now
         }
         continue;
       }

@@ -139,6 +139,32 @@ final class ReplicationWorker {
       newSegments.add(new long[] {sourceOffset, targetOffset});
     }
 
+    /**
+     * Keeps the first failed write's error; returns whether an acknowledgement may move the partition (no write
+     * of it failed).
+     */
+    boolean accepts(@Nullable Exception exception) {
+      if (exception != null) {
+        if (failure == null) {
+          failure = exception;
+        }
+        return false;
+      }
+      return failure == null;
+    }
+
+    /**
+     * Notes that source offset {@code sourceOffset} landed at {@code target}: a segment starts there when
+     * {@code segmentStart}, else it must continue the open one (or starts one, with a warning, when not).
+     */
+    void landed(boolean segmentStart, long sourceOffset, long target, Logger log) {
+      if (segmentStart) {
+        startSegment(sourceOffset, target);
+      } else {
+        continueSegment(sourceOffset, target, log);
+      }
+    }
+
     /** Checks that {@code sourceOffset} landed where the open segment says, else starts one there. */
     void continueSegment(long sourceOffset, long target, Logger log) {
       if (segmentSource >= 0 && target != segmentTarget + (sourceOffset - segmentSource)) {
@@ -215,21 +241,11 @@ final class ReplicationWorker {
     @Override
     public void onCompletion(RecordMetadata metadata, @Nullable Exception exception) {
       PartitionState s = state;
-      if (exception != null) {
-        if (s.failure == null) {
-          s.failure = exception;
-        }
-        return;
-      }
-      if (s.failure != null) {
+      if (!s.accepts(exception)) {
         return;
       }
       long target = metadata.offset();
-      if (segmentStart) {
-        s.startSegment(sourceOffset, target);
-      } else {
-        s.continueSegment(sourceOffset, target, log);
-      }
+      s.landed(segmentStart, sourceOffset, target, log);
       if (nextIfLast >= 0) {
         s.acknowledge(previousNext, sourceOffset, target, nextIfLast, count, bytes, timestamp, stats, clock);
       }
@@ -260,20 +276,10 @@ final class ReplicationWorker {
     @Override
     public void done(long baseOffset, @Nullable Exception exception) {
       PartitionState s = state;
-      if (exception != null) {
-        if (s.failure == null) {
-          s.failure = exception;
-        }
+      if (!s.accepts(exception)) {
         return;
       }
-      if (s.failure != null) {
-        return;
-      }
-      if (segmentStart) {
-        s.startSegment(batch.firstOffset(), baseOffset);
-      } else {
-        s.continueSegment(batch.firstOffset(), baseOffset, log);
-      }
+      s.landed(segmentStart, batch.firstOffset(), baseOffset, log);
       long[] runs = batch.runs();
       if (runs != null) {
         // Offsets compaction removed: the target numbers the records densely, a new run after each gap.
