@@ -14,6 +14,7 @@ import java.util.OptionalLong;
 import java.util.PriorityQueue;
 import java.util.Set;
 import org.apache.kafka.clients.ClientResponse;
+import org.apache.kafka.clients.FetchSessionHandler;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.IsolationLevel;
@@ -37,6 +38,7 @@ import org.apache.kafka.common.record.internal.Record;
 import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.requests.FetchRequest;
 import org.apache.kafka.common.requests.FetchResponse;
+import org.apache.kafka.common.utils.LogContext;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -91,6 +93,8 @@ final class BatchFetcher implements AutoCloseable {
   /** Per broker id, the fetch in flight: the offset each partition was fetched from. */
   private final Map<Integer, Map<TopicPartition, Long>> inFlight = new HashMap<>();
   private final List<ClientResponse> done = new ArrayList<>();
+  /** Per broker id, the fetch session with it. */
+  private final Map<Integer, FetchSessionHandler> sessions = new HashMap<>();
   private boolean metadataStale = true;
   private long staleSinceNanos = System.nanoTime();
   private volatile boolean woken;
@@ -225,19 +229,21 @@ final class BatchFetcher implements AutoCloseable {
     }
   }
 
-  /** Sends a fetch to every leader with partitions to read and none in flight. */
+  /**
+   * Sends a fetch to every leader with partitions to read and none in flight. Each broker keeps a fetch session
+   * (as for a consumer): after the first fetch, a request names only the partitions whose position moved, and a
+   * response only those with news, so an idle flow with thousands of partitions exchanges little.
+   */
   private void sendFetches() {
-    Map<Node, Map<TopicPartition, FetchRequest.PartitionData>> byLeader = new HashMap<>();
+    Map<Node, List<Partition>> byLeader = new HashMap<>();
     for (Partition p : partitions.values()) {
       Node leader = p.leader;
-      Uuid id = p.topicId;
-      if (leader == null || id == null || inFlight.containsKey(leader.id())) {
+      if (leader == null || p.topicId == null || inFlight.containsKey(leader.id())) {
         continue;
       }
-      byLeader.computeIfAbsent(leader, k -> new LinkedHashMap<>()).put(p.tp,
-          new FetchRequest.PartitionData(id, p.position, -1, partitionMaxBytes, Optional.empty()));
+      byLeader.computeIfAbsent(leader, k -> new ArrayList<>()).add(p);
     }
-    for (Map.Entry<Node, Map<TopicPartition, FetchRequest.PartitionData>> e : byLeader.entrySet()) {
+    for (Map.Entry<Node, List<Partition>> e : byLeader.entrySet()) {
       Node node = e.getKey();
       if (!connection.ready(node)) {
         if (connection.authenticationFailure(node) != null) {
@@ -248,11 +254,20 @@ final class BatchFetcher implements AutoCloseable {
         }
         continue;
       }
+      FetchSessionHandler session = sessions.computeIfAbsent(node.id(), id -> new FetchSessionHandler(
+          new LogContext("[batch fetch from " + connection.cluster() + "] "), id));
+      FetchSessionHandler.Builder builder = session.newBuilder();
+      for (Partition p : e.getValue()) {
+        builder.add(p.tp, new FetchRequest.PartitionData(p.topicId, p.position, -1, partitionMaxBytes,
+            Optional.empty()));
+      }
+      FetchSessionHandler.FetchRequestData data = builder.build();
       Map<TopicPartition, Long> offsets = new HashMap<>();
-      e.getValue().forEach((tp, d) -> offsets.put(tp, d.fetchOffset));
+      data.sessionPartitions().forEach((tp, d) -> offsets.put(tp, d.fetchOffset));
       inFlight.put(node.id(), offsets);
       FetchRequest.Builder request = FetchRequest.Builder.forConsumer(ApiKeys.FETCH.latestVersion(), maxWaitMs,
-          minBytes, e.getValue()).setMaxBytes(maxBytes).isolationLevel(IsolationLevel.READ_COMMITTED);
+          minBytes, data.toSend()).setMaxBytes(maxBytes).isolationLevel(IsolationLevel.READ_COMMITTED)
+          .metadata(data.metadata()).removed(data.toForget()).replaced(data.toReplace());
       connection.send(node, request, done::add);
     }
   }
@@ -263,8 +278,13 @@ final class BatchFetcher implements AutoCloseable {
     List<ClientResponse> responses = new ArrayList<>(done);
     done.clear();
     for (ClientResponse r : responses) {
-      Map<TopicPartition, Long> offsets = inFlight.remove(Integer.parseInt(r.destination()));
-      if (r.wasDisconnected() || r.responseBody() == null || offsets == null) {
+      int nodeId = Integer.parseInt(r.destination());
+      Map<TopicPartition, Long> offsets = inFlight.remove(nodeId);
+      FetchSessionHandler session = sessions.get(nodeId);
+      if (r.wasDisconnected() || r.responseBody() == null || offsets == null || session == null) {
+        if (session != null) {
+          session.handleError(new org.apache.kafka.common.errors.DisconnectException("disconnected"));
+        }
         markStale(); // the leader may have moved: ask again
         continue;
       }
@@ -273,18 +293,17 @@ final class BatchFetcher implements AutoCloseable {
             + " copy needs: " + r.versionMismatch().getMessage());
       }
       FetchResponse body = (FetchResponse) r.responseBody();
-      if (body.error() != Errors.NONE) {
-        throw body.error().exception("fetch from " + connection.cluster() + " failed");
-      }
-      Map<Uuid, String> names = new HashMap<>();
-      for (TopicPartition tp : offsets.keySet()) {
-        Partition p = partitions.get(tp);
-        if (p != null && p.topicId != null) {
-          names.put(p.topicId, tp.topic());
+      short version = r.requestHeader().apiVersion();
+      if (!session.handleResponse(body, version)) {
+        // The broker ended or refused the session (it evicted it, say): the next fetch starts a new one.
+        if (body.error() != Errors.NONE && !(body.error().exception() instanceof RetriableException)
+            && body.error() != Errors.FETCH_SESSION_ID_NOT_FOUND && body.error() != Errors.INVALID_FETCH_SESSION_EPOCH) {
+          throw body.error().exception("fetch from " + connection.cluster() + " failed");
         }
+        continue;
       }
       for (Map.Entry<TopicPartition, FetchResponseData.PartitionData> e
-          : body.responseData(names, r.requestHeader().apiVersion()).entrySet()) {
+          : body.responseData(session.sessionTopicNames(), version).entrySet()) {
         TopicPartition tp = e.getKey();
         Partition p = partitions.get(tp);
         Long fetchedFrom = offsets.get(tp);
