@@ -1,8 +1,8 @@
 package dev.mirror;
 
 import static dev.mirror.CopyModes.assertCopyMode;
+import static dev.mirror.SameRecords.assertSameRecords;
 import static dev.mirror.testing.KafkaTestData.createTopic;
-import static dev.mirror.testing.KafkaTestData.readAll;
 import static dev.mirror.testing.KafkaTestData.uniqueName;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,7 +15,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -73,21 +72,8 @@ class BatchCopyIT {
     }
   }
 
-  /** Checks that the remote topic holds the source's records at the same partitions and offsets. */
   private static void assertIdentical(String topic) {
-    List<ConsumerRecord<byte[], byte[]>> source = readAll(primary, topic, Duration.ofSeconds(60));
-    List<ConsumerRecord<byte[], byte[]>> target = readAll(backup, "primary." + topic, Duration.ofSeconds(60));
-    assertThat(target).hasSameSizeAs(source);
-    for (int i = 0; i < source.size(); i++) {
-      ConsumerRecord<byte[], byte[]> s = source.get(i);
-      ConsumerRecord<byte[], byte[]> r = target.get(i);
-      assertThat(r.partition()).as("partition of record %d", i).isEqualTo(s.partition());
-      assertThat(r.offset()).as("offset of record %d", i).isEqualTo(s.offset());
-      assertThat(r.key()).as("key of record %d", i).isEqualTo(s.key());
-      assertThat(r.value()).as("value of record %d", i).isEqualTo(s.value());
-      assertThat(r.timestamp()).as("timestamp of record %d", i).isEqualTo(s.timestamp());
-      assertThat(r.headers().toArray()).as("headers of record %d", i).containsExactly(s.headers().toArray());
-    }
+    assertSameRecords(primary, topic, backup, "primary." + topic);
   }
 
   private static long total(Map<?, Long> offsets) {

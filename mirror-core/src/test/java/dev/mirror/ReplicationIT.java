@@ -89,19 +89,7 @@ class ReplicationIT {
         .isEqualTo(3L * perTopic);
 
     for (String t : topics.keySet()) {
-      List<ConsumerRecord<byte[], byte[]>> source = readAll(primary, t, Duration.ofSeconds(60));
-      List<ConsumerRecord<byte[], byte[]>> target = readAll(backup, "primary." + t, Duration.ofSeconds(60));
-      assertThat(target).hasSameSizeAs(source);
-      for (int i = 0; i < source.size(); i++) {
-        ConsumerRecord<byte[], byte[]> s = source.get(i);
-        ConsumerRecord<byte[], byte[]> r = target.get(i);
-        assertThat(r.partition()).as("partition of record %d", i).isEqualTo(s.partition());
-        assertThat(r.offset()).as("offset of record %d", i).isEqualTo(s.offset());
-        assertThat(r.key()).as("key of record %d", i).isEqualTo(s.key());
-        assertThat(r.value()).as("value of record %d", i).isEqualTo(s.value());
-        assertThat(r.timestamp()).as("timestamp of record %d", i).isEqualTo(s.timestamp());
-        assertThat(r.headers().toArray()).as("headers of record %d", i).containsExactly(s.headers().toArray());
-      }
+      SameRecords.assertSameRecords(primary, t, backup, "primary." + t);
     }
   }
 

@@ -1,6 +1,6 @@
 package dev.mirror.security;
 
-import static dev.mirror.security.Secure.assertSameRecords;
+import static dev.mirror.SameRecords.assertSameRecords;
 import static dev.mirror.security.Secure.total;
 import static dev.mirror.testing.KafkaTestData.createTopic;
 import static dev.mirror.testing.KafkaTestData.endOffsets;

@@ -1,7 +1,7 @@
 package dev.mirror.security;
 
 import static dev.mirror.security.Secure.allow;
-import static dev.mirror.security.Secure.assertSameRecords;
+import static dev.mirror.SameRecords.assertSameRecords;
 import static dev.mirror.security.Secure.checkpoints;
 import static dev.mirror.security.Secure.total;
 import static dev.mirror.testing.KafkaTestData.createTopic;

@@ -87,6 +87,8 @@ final class BatchSink implements AutoCloseable {
   private final Map<TopicPartition, Node> leaders = new HashMap<>();
   private final Map<String, Uuid> topicIds = new HashMap<>();
   private long leadersMissingSinceNanos = -1;
+  /** Batches in {@link #waiting}. */
+  private int waitingBatches;
   private long producerId = -1;
   private short epoch;
 
@@ -188,10 +190,14 @@ final class BatchSink implements AutoCloseable {
         Pending p;
         while ((p = incoming.poll()) != null) {
           waiting.computeIfAbsent(p.target(), k -> new ArrayDeque<>()).add(p);
+          waitingBatches++;
         }
-        resolveLeaders();
-        sendReady();
-        connection.poll(100);
+        if (waitingBatches > 0) {
+          resolveLeaders();
+          sendReady();
+        }
+        // dispatch() and responses end the wait early: an idle writer wakes once a second.
+        connection.poll(waitingBatches > 0 || connection.inFlight() > 0 ? 100 : 1_000);
       }
     } catch (RuntimeException e) {
       if (!closed) {
@@ -321,6 +327,7 @@ final class BatchSink implements AutoCloseable {
       List<Pending> sent = new ArrayList<>();
       for (Pending p : e.getValue()) {
         waiting.get(p.target()).poll();
+        waitingBatches--;
         sent.add(p);
         ByteBuffer b = p.batch().bytes();
         stamp(b, p.target(), p.batch().count());
