@@ -53,10 +53,15 @@ class BatchCopyIT {
 
   /** Writes {@code count} records of about {@code size} bytes, in batches of up to 64 KiB, compressed as asked. */
   private static void produce(String topic, int partitions, int count, int size, String compression) {
+    produce(topic, partitions, count, size, compression, 64 * 1024);
+  }
+
+  private static void produce(String topic, int partitions, int count, int size, String compression,
+      int batchSize) {
     Map<String, Object> props = new HashMap<>(primary.clientProperties());
     props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, compression);
     props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
-    props.put(ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024);
+    props.put(ProducerConfig.BATCH_SIZE_CONFIG, batchSize);
     props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
     props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
     String padding = "x".repeat(size);
@@ -98,6 +103,21 @@ class BatchCopyIT {
     for (String codec : codecs) {
       assertIdentical(prefix + "-" + codec);
     }
+  }
+
+  @Test
+  void batchesLargerThanAFirstFetch_arriveWhole_onEveryPartition() {
+    // A partition's first fetch asks for 64 KiB and the next ones for 4× more each: batches of about 500 KiB on
+    // every partition are larger than the first two fetches of each, and must still arrive, whole and in order.
+    String topic = uniqueName("large-batches");
+    createTopic(primary, topic, 4);
+    produce(topic, 4, 200, 100 * 1024, "none", 600 * 1024);
+    try (Mirror mirror = mirror(topic, true).start()) {
+      Await.until(Duration.ofSeconds(60), () -> assertThat(total(dev.mirror.testing.KafkaTestData.endOffsets(
+          backup, "primary." + topic))).isEqualTo(200));
+      assertCopyMode(mirror, true);
+    }
+    assertIdentical(topic);
   }
 
   @Test

@@ -380,6 +380,7 @@ public final class Bench {
     double host0 = ProcStats.cpuSeconds(host.toHandle());
     double self0 = ProcStats.cpuSeconds(ProcessHandle.current());
     long t0 = System.nanoTime();
+    java.time.Instant started = java.time.Instant.now();
     Process process = procs.start(cmd, logFile);
     ProcessHandle handle = process.toHandle();
     long deadline = t0 + timeout.toNanos();
@@ -449,8 +450,10 @@ public final class Bench {
               + busiestThreads("the brokers' JVM: ", host, at10.hostThreads(), at90.hostThreads(),
                   (at90.nanos() - at10.nanos()) / 1e9);
       procs.stop(process);
-      Files.writeString(logFile, System.lineSeparator() + "[bench] stopped; peak RSS " + rss + " MiB"
-          + System.lineSeparator() + threads, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+      // Wall-clock times, to line the contestant's own log up with the race (where its first record's time went).
+      Files.writeString(logFile, System.lineSeparator() + "[bench] started at " + started + (tFirst < 0 ? ""
+          : ", first record on the target seen at " + started.plusNanos(tFirst - t0)) + "; stopped; peak RSS " + rss
+          + " MiB" + System.lineSeparator() + threads, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
       BenchProcesses.deleteTopics(target, List.of(targetTopic));
     }
     Thread.sleep(COOL_DOWN.toMillis());

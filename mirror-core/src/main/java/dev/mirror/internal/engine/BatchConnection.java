@@ -174,6 +174,53 @@ final class BatchConnection implements AutoCloseable {
     return r;
   }
 
+  /**
+   * Learns the cluster's brokers and starts connecting to each, so that the first requests to a partition's leader
+   * need not wait for a connection: does network I/O until every broker is ready, {@code maxWaitMs} passed, or
+   * {@code enough} says so. Best effort: what fails here is left for the requests that follow to meet and report.
+   */
+  void connectEarly(long maxWaitMs, java.util.function.BooleanSupplier enough) {
+    long deadline = System.currentTimeMillis() + maxWaitMs;
+    MetadataResponse[] answer = new MetadataResponse[1];
+    boolean sent = false;
+    List<Node> brokers = null;
+    // Bounded by the deadline; each round polls the network at most 10 ms.
+    while (!stopping && !enough.getAsBoolean()) {
+      long now = System.currentTimeMillis();
+      if (now >= deadline) {
+        return;
+      }
+      if (brokers == null && answer[0] != null) {
+        brokers = new ArrayList<>(answer[0].brokers());
+        if (!brokers.isEmpty()) {
+          nodes.setNodes(new ArrayList<>(brokers));
+        }
+      }
+      if (brokers == null && !sent) {
+        Node any = client.leastLoadedNode(now).node();
+        if (any != null && client.ready(any, now)) {
+          client.send(client.newClientRequest(any.idString(), new MetadataRequest.Builder(new ArrayList<>(), false),
+              now, true, (int) requestTimeoutMs, r -> {
+                if (r.responseBody() instanceof MetadataResponse m) {
+                  answer[0] = m;
+                }
+              }), now);
+          sent = true;
+        }
+      }
+      if (brokers != null) {
+        boolean all = true;
+        for (Node n : brokers) {
+          all &= client.ready(n, now);
+        }
+        if (all) {
+          return;
+        }
+      }
+      poll(10);
+    }
+  }
+
   /** Returns whether a request can be sent to {@code node} now, starting to connect if needed. */
   boolean ready(Node node) {
     return client.ready(node, System.currentTimeMillis());

@@ -76,12 +76,24 @@ final class BatchFetcher implements AutoCloseable {
     long end = -1;
     @Nullable Node leader;
     @Nullable Uuid topicId;
+    /** What the next fetch asks of it: small at first, growing to the configured bytes per partition. */
+    int fetchBytes;
 
-    Partition(TopicPartition tp, long position) {
+    Partition(TopicPartition tp, long position, int fetchBytes) {
       this.tp = tp;
       this.position = position;
+      this.fetchBytes = fetchBytes;
     }
   }
+
+  /**
+   * Bytes per partition of a partition's first fetch; each fetch after it asks for {@link #RAMP} times more, up to
+   * {@code max.partition.fetch.bytes}. A first fetch of 4 MiB from each of many partitions is a response of tens of
+   * MiB that arrives all at once, long after its first batch could have been written: small first fetches get the
+   * first records to the target sooner, and the writer busy while the larger ones arrive.
+   */
+  static final int FIRST_FETCH_BYTES = 64 * 1024;
+  private static final int RAMP = 4;
 
   private final BatchConnection connection;
   private final int maxWaitMs;
@@ -115,7 +127,7 @@ final class BatchFetcher implements AutoCloseable {
     partitions.keySet().retainAll(new HashSet<>(tps));
     for (TopicPartition tp : tps) {
       if (!partitions.containsKey(tp)) {
-        partitions.put(tp, new Partition(tp, 0));
+        partitions.put(tp, new Partition(tp, 0, Math.min(FIRST_FETCH_BYTES, partitionMaxBytes)));
         markStale();
       }
     }
@@ -141,6 +153,14 @@ final class BatchFetcher implements AutoCloseable {
   OptionalLong currentLag(TopicPartition tp) {
     Partition p = partitions.get(tp);
     return p == null || p.end < 0 ? OptionalLong.empty() : OptionalLong.of(Math.max(0, p.end - p.position));
+  }
+
+  /**
+   * Connects to the source's brokers before any partition is assigned, for at most {@code maxWaitMs} or until
+   * {@code enough}: the first fetch then finds its leader's connection ready.
+   */
+  void connectEarly(long maxWaitMs, java.util.function.BooleanSupplier enough) {
+    connection.connectEarly(maxWaitMs, () -> woken || enough.getAsBoolean());
   }
 
   /** Makes a {@link #poll} in progress, or the next one, throw {@link WakeupException}. */
@@ -258,8 +278,9 @@ final class BatchFetcher implements AutoCloseable {
           new LogContext("[batch fetch from " + connection.cluster() + "] "), id));
       FetchSessionHandler.Builder builder = session.newBuilder();
       for (Partition p : e.getValue()) {
-        builder.add(p.tp, new FetchRequest.PartitionData(p.topicId, p.position, -1, partitionMaxBytes,
+        builder.add(p.tp, new FetchRequest.PartitionData(p.topicId, p.position, -1, p.fetchBytes,
             Optional.empty()));
+        p.fetchBytes = (int) Math.min(partitionMaxBytes, (long) p.fetchBytes * RAMP);
       }
       FetchSessionHandler.FetchRequestData data = builder.build();
       Map<TopicPartition, Long> offsets = new HashMap<>();

@@ -185,6 +185,8 @@ final class BatchSink implements AutoCloseable {
   private void run() {
     try {
       initProducerId();
+      // While the flow still looks up where to start, so that the first batches find their leaders' connections.
+      connection.connectEarly(1_000, () -> closed || !incoming.isEmpty());
       // Until closed or failed; each round waits for the network at most 100 ms.
       while (!closed && failure == null) {
         Pending p;

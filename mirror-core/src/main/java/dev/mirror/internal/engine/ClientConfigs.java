@@ -192,6 +192,9 @@ public final class ClientConfigs {
     int timeoutMs = (int) Math.min(Integer.MAX_VALUE, operationTimeout.toMillis());
     c.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs);
     c.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(timeoutMs, 30_000));
+    // The partitions of a topic Mirror just created get their leader within tens of milliseconds: a call that
+    // finds one without it retries after 20 ms rather than 100 (backing off exponentially to retry.backoff.max.ms).
+    c.put(AdminClientConfig.RETRY_BACKOFF_MS_CONFIG, 20);
     c.putAll(cluster.properties());
     c.putAll(cluster.adminOverrides());
     c.putAll(flow.adminOverrides());

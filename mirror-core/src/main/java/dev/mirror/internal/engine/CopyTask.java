@@ -162,6 +162,7 @@ final class CopyTask {
 
   private void run() {
     try {
+      worker.connectEarly(() -> stopRequested || !commands.isEmpty());
       long nextCommit = System.nanoTime() + commitInterval.toNanos();
       int lastPolled = -1;
       while (!stopRequested) {

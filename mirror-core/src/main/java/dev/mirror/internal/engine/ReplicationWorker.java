@@ -1086,6 +1086,16 @@ final class ReplicationWorker {
   }
 
   /** Returns whether records were sent whose position is not stored yet. */
+  /**
+   * With batch copy, connects to the source's brokers while the flow still syncs topics (at most 500 ms, or until
+   * {@code enough}), so the first fetch need not wait for a connection.
+   */
+  void connectEarly(java.util.function.BooleanSupplier enough) {
+    if (fetcher != null) {
+      fetcher.connectEarly(500, enough);
+    }
+  }
+
   boolean hasUnstoredPositions() {
     for (PartitionState s : states.values()) {
       if (s.expectedAckNext > s.storedSentNext) {
