@@ -27,6 +27,8 @@ import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.message.FetchResponseData;
+import org.apache.kafka.common.message.ListOffsetsRequestData;
+import org.apache.kafka.common.message.ListOffsetsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.TimestampType;
@@ -38,6 +40,8 @@ import org.apache.kafka.common.record.internal.Record;
 import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.requests.FetchRequest;
 import org.apache.kafka.common.requests.FetchResponse;
+import org.apache.kafka.common.requests.ListOffsetsRequest;
+import org.apache.kafka.common.requests.ListOffsetsResponse;
 import org.apache.kafka.common.utils.LogContext;
 import org.jspecify.annotations.Nullable;
 
@@ -147,6 +151,77 @@ final class BatchFetcher implements AutoCloseable {
       throw new IllegalStateException("not assigned: " + tp);
     }
     return p.position;
+  }
+
+  /**
+   * The first offsets of {@code tps} ({@code latest} false) or their last stable offsets ({@code latest} true), as a
+   * {@code read_committed} consumer's {@code beginningOffsets} and {@code endOffsets} give them, asked of their
+   * leaders over the connections the fetches use (made already at a flow's start, while a consumer's are not).
+   *
+   * @throws TimeoutException when some stayed unknown for the flow's timeout
+   * @throws TopicAuthorizationException when Mirror may not describe one of the topics
+   * @throws WakeupException when {@link #wakeup} was called
+   */
+  Map<TopicPartition, Long> offsets(Collection<TopicPartition> tps, boolean latest) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Map<TopicPartition, Long> result = new HashMap<>();
+    Set<TopicPartition> pending = new HashSet<>(tps);
+    // Bounded by the deadline; a round asks every leader once.
+    for (int attempt = 0; !pending.isEmpty(); attempt++) {
+      if (woken) {
+        woken = false;
+        throw new WakeupException();
+      }
+      Set<String> topics = new HashSet<>();
+      for (TopicPartition tp : pending) {
+        topics.add(tp.topic());
+      }
+      BatchConnection.Leaders found = connection.leaders(topics);
+      Map<Node, Map<String, ListOffsetsRequestData.ListOffsetsTopic>> byLeader = new HashMap<>();
+      for (TopicPartition tp : pending) {
+        Node leader = found.leaders().get(tp);
+        if (leader != null) {
+          byLeader.computeIfAbsent(leader, k -> new HashMap<>())
+              .computeIfAbsent(tp.topic(), t -> new ListOffsetsRequestData.ListOffsetsTopic().setName(t))
+              .partitions().add(new ListOffsetsRequestData.ListOffsetsPartition().setPartitionIndex(tp.partition())
+                  .setTimestamp(latest ? ListOffsetsRequest.LATEST_TIMESTAMP : ListOffsetsRequest.EARLIEST_TIMESTAMP));
+        }
+      }
+      for (Map.Entry<Node, Map<String, ListOffsetsRequestData.ListOffsetsTopic>> e : byLeader.entrySet()) {
+        ListOffsetsRequest.Builder request = ListOffsetsRequest.Builder
+            .forConsumer(false, IsolationLevel.READ_COMMITTED).setTargetTimes(new ArrayList<>(e.getValue().values()));
+        ListOffsetsResponse r = (ListOffsetsResponse) connection.call(e.getKey(), request, "list offsets")
+            .responseBody();
+        for (ListOffsetsResponseData.ListOffsetsTopicResponse t : r.topics()) {
+          for (ListOffsetsResponseData.ListOffsetsPartitionResponse pr : t.partitions()) {
+            TopicPartition tp = new TopicPartition(t.name(), pr.partitionIndex());
+            Errors error = Errors.forCode(pr.errorCode());
+            if (error == Errors.NONE) {
+              result.put(tp, pr.offset());
+              pending.remove(tp);
+            } else if (error == Errors.TOPIC_AUTHORIZATION_FAILED) {
+              throw new TopicAuthorizationException(Set.of(tp.topic()));
+            } else if (!(error.exception() instanceof RetriableException)) {
+              throw error.exception("listing the offsets of " + tp + " on " + connection.cluster() + " failed");
+            }
+          }
+        }
+      }
+      if (pending.isEmpty()) {
+        break;
+      }
+      if (System.nanoTime() - deadline > 0) {
+        throw new TimeoutException("the offsets of " + pending.size() + " partitions of " + connection.cluster()
+            + " stayed unknown for " + timeout.toMillis() + " ms");
+      }
+      try {
+        Backoff.pause(attempt + 1);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new org.apache.kafka.common.errors.InterruptException(e);
+      }
+    }
+    return result;
   }
 
   /** Records between the position and the end the last fetch reported, if one did. */

@@ -299,6 +299,25 @@ final class FlowRunner {
     if (!flow.copyBatches()) {
       return false;
     }
+    String off = batchCopyOffReason(provenance);
+    if (off != null) {
+      if (first && !batchCopyOffLogged) {
+        batchCopyOffLogged = true;
+        log.info("copying records instead of whole batches: {}", off);
+      }
+      return false;
+    }
+    if (first) {
+      log.info("copying whole record batches");
+    }
+    return true;
+  }
+
+  /** Why the flow's copy threads copy records rather than batches, or null when they copy batches. */
+  private @Nullable String batchCopyOffReason(boolean provenance) {
+    if (!flow.copyBatches()) {
+      return "copy.batches.enabled is false";
+    }
     String off = batchCopyOff;
     if (off == null) {
       off = BatchConnection.unsupportedClients();
@@ -311,17 +330,23 @@ final class FlowRunner {
     } else if (off == null && provenance) {
       off = "the identity replication policy marks each record with a provenance header";
     }
-    if (off != null) {
-      if (first && !batchCopyOffLogged) {
-        batchCopyOffLogged = true;
-        log.info("copying records instead of whole batches: {}", off);
-      }
-      return false;
-    }
-    if (first) {
-      log.info("copying whole record batches");
-    }
-    return true;
+    return off;
+  }
+
+  private BatchFetcher newBatchFetcher(String prefix, String suffix) {
+    org.apache.kafka.common.config.AbstractConfig readerConfig = batchConfig(
+        org.apache.kafka.clients.consumer.ConsumerConfig.configDef(),
+        ClientConfigs.batchReader(source, flow, prefix + "batch-reader" + suffix));
+    return new BatchFetcher(readerConfig, new BatchConnection(readerConfig, prefix + "batch-reader" + suffix,
+        "source cluster '" + source.alias() + "'"), timeout);
+  }
+
+  private BatchSink newBatchSink(String prefix, String suffix) {
+    org.apache.kafka.common.config.AbstractConfig writerConfig = batchConfig(
+        org.apache.kafka.clients.producer.ProducerConfig.configDef(),
+        ClientConfigs.targetProducer(target, flow, prefix + "batch-writer" + suffix));
+    return new BatchSink(writerConfig, new BatchConnection(writerConfig, prefix + "batch-writer" + suffix,
+        "target cluster '" + target.alias() + "'"), timeout, threadName + "-batch-writer" + suffix, log);
   }
 
   /** A client config read without logging it, for batch copy's connections. */
@@ -628,6 +653,10 @@ final class FlowRunner {
       closer.consumer(ready.consumers().get(i));
       closer.producer(ready.producers().get(i));
     }
+    for (int i = 0; i < ready.fetchers().size(); i++) {
+      closer.other(ready.fetchers().get(i));
+      closer.other(ready.sinks().get(i));
+    }
     startClock.lap("clients");
 
     if (checkpointer != null) {
@@ -674,17 +703,14 @@ final class FlowRunner {
         step = "connecting batch copy to source cluster '" + source.alias() + "' and target cluster '"
             + target.alias() + "'";
         try {
-          org.apache.kafka.common.config.AbstractConfig readerConfig = batchConfig(
-              org.apache.kafka.clients.consumer.ConsumerConfig.configDef(),
-              ClientConfigs.batchReader(source, flow, prefix + "batch-reader" + suffix));
-          fetcher = closer.other(new BatchFetcher(readerConfig, new BatchConnection(readerConfig,
-              prefix + "batch-reader" + suffix, "source cluster '" + source.alias() + "'"), timeout));
-          org.apache.kafka.common.config.AbstractConfig writerConfig = batchConfig(
-              org.apache.kafka.clients.producer.ProducerConfig.configDef(),
-              ClientConfigs.targetProducer(target, flow, prefix + "batch-writer" + suffix));
-          sink = closer.other(new BatchSink(writerConfig, new BatchConnection(writerConfig,
-              prefix + "batch-writer" + suffix, "target cluster '" + target.alias() + "'"), timeout,
-              threadName + "-batch-writer" + suffix, log));
+          // Made with the other clients while the state topic was created, unless that failed.
+          if (i < ready.fetchers().size()) {
+            fetcher = ready.fetchers().get(i);
+            sink = ready.sinks().get(i);
+          } else {
+            fetcher = closer.other(newBatchFetcher(prefix, suffix));
+            sink = closer.other(newBatchSink(prefix, suffix));
+          }
         } catch (LinkageError e) {
           batchCopyOff = "this kafka-clients version lacks the classes batch copy uses (" + e + ")";
           log.warn("batch copy turned off: {}; the flow copies records", batchCopyOff);
@@ -987,8 +1013,12 @@ final class FlowRunner {
 
   /** The clients a start creates beside its other work: the control producer and each copy thread's pair. */
   private record StartClients(Producer<byte[], byte[]> control, List<Consumer<byte[], byte[]>> consumers,
-      List<Producer<byte[], byte[]>> producers) {
+      List<Producer<byte[], byte[]>> producers, List<BatchFetcher> fetchers, List<BatchSink> sinks) {
     void close(Duration bound) {
+      for (int i = sinks.size() - 1; i >= 0; i--) {
+        sinks.get(i).close();
+        fetchers.get(i).close();
+      }
       for (int i = consumers.size() - 1; i >= 0; i--) {
         producers.get(i).close(bound);
         consumers.get(i).close(org.apache.kafka.clients.consumer.CloseOptions.timeout(bound));
@@ -1015,10 +1045,33 @@ final class FlowRunner {
         consumers.remove(consumers.size() - 1).close(org.apache.kafka.clients.consumer.CloseOptions.timeout(
             CLIENT_CLOSE_TIMEOUT));
       }
-      new StartClients(control, consumers, producers).close(CLIENT_CLOSE_TIMEOUT);
+      new StartClients(control, consumers, producers, List.of(), List.of()).close(CLIENT_CLOSE_TIMEOUT);
       throw e;
     }
-    return new StartClients(control, consumers, producers);
+    // Batch copy's connections too, so that the writers ask for their producer ids and connect to the target's
+    // brokers while the state topic is created. A failure here is met again, and reported, where they are used.
+    List<BatchFetcher> fetchers = new ArrayList<>();
+    List<BatchSink> sinks = new ArrayList<>();
+    if (batchCopyOffReason(policy instanceof dev.mirror.client.IdentityReplicationPolicy) == null) {
+      try {
+        for (int i = 0; i < count; i++) {
+          String suffix = count == 1 ? "" : "-" + i;
+          fetchers.add(newBatchFetcher(prefix, suffix));
+          sinks.add(newBatchSink(prefix, suffix));
+        }
+      } catch (RuntimeException | LinkageError e) {
+        log.debug("batch copy connections not made ahead", e);
+        for (BatchFetcher f : fetchers) {
+          f.close();
+        }
+        for (BatchSink k : sinks) {
+          k.close();
+        }
+        fetchers.clear();
+        sinks.clear();
+      }
+    }
+    return new StartClients(control, consumers, producers, fetchers, sinks);
   }
 
   /** What the first topic sync of a start found. */

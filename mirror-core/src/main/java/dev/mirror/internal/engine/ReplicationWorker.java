@@ -577,11 +577,11 @@ final class ReplicationWorker {
       return result;
     }
     Map<TopicPartition, Long> offsets = new HashMap<>(startPosition == StartPosition.LATEST
-        ? consumer.endOffsets(fresh, timeout) : consumer.beginningOffsets(fresh, timeout));
+        ? endOffsets(fresh) : beginningOffsets(fresh));
     List<TopicPartition> again = new ArrayList<>(fresh);
     again.retainAll(fromBeginning);
     if (!again.isEmpty()) {
-      offsets.putAll(consumer.beginningOffsets(again, timeout));
+      offsets.putAll(beginningOffsets(again));
       fromBeginning.removeAll(again);
     }
     boolean storeFirst = startPosition == StartPosition.LATEST || exactlyOnce;
@@ -614,6 +614,16 @@ final class ReplicationWorker {
     }
     logStart(fresh, result);
     return result;
+  }
+
+  /** The source's first offsets of {@code tps}: with batch copy over the fetcher's connections, which are ready. */
+  private Map<TopicPartition, Long> beginningOffsets(List<TopicPartition> tps) {
+    return fetcher != null ? fetcher.offsets(tps, false) : consumer.beginningOffsets(tps, timeout);
+  }
+
+  /** The source's last stable offsets of {@code tps}, as {@link #beginningOffsets} asked. */
+  private Map<TopicPartition, Long> endOffsets(List<TopicPartition> tps) {
+    return fetcher != null ? fetcher.offsets(tps, true) : consumer.endOffsets(tps, timeout);
   }
 
   private void logStart(List<TopicPartition> fresh, Map<TopicPartition, Long> result) {

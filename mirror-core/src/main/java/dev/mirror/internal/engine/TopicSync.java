@@ -20,6 +20,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.CreateTopicsResult;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -33,6 +34,7 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.InvalidPartitionsException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 
 /**
@@ -120,11 +122,18 @@ final class TopicSync {
     List<String> existing = new ArrayList<>();
     remoteNames.forEach((s, r) -> (targetTopics.contains(r) ? existing : missing).add(s));
 
-    if (!missing.isEmpty()) {
-      create(target, missing, sourceDesc, remoteNames, copied(get(configs, "reading topic configs of source"
-          + " cluster '" + flow.source() + "'")), problems);
+    // Topics created now are known from the creation's answer (id and partitions); only the others are described.
+    Map<String, TopicDescription> created = missing.isEmpty() ? Map.of() : create(target, missing, sourceDesc,
+        remoteNames, copied(get(configs, "reading topic configs of source cluster '" + flow.source() + "'")),
+        problems);
+    List<String> toDescribe = new ArrayList<>();
+    for (String remote : remoteNames.values()) {
+      if (!created.containsKey(remote)) {
+        toDescribe.add(remote);
+      }
     }
-    Map<String, TopicDescription> targetDesc = describe(target, flow.target(), new ArrayList<>(remoteNames.values()));
+    Map<String, TopicDescription> targetDesc = describe(target, flow.target(), toDescribe);
+    targetDesc.putAll(created);
     if (!missing.isEmpty()) {
       awaitCreated(target, missing, remoteNames, targetDesc);
     }
@@ -208,9 +217,13 @@ final class TopicSync {
     }
   }
 
-  private void create(Admin target, List<String> missing, Map<String, TopicDescription> sourceDesc,
-      Map<String, String> remoteNames, Map<String, Map<String, String>> configs, List<String> problems)
-      throws InterruptedException {
+  /**
+   * Creates the remote topics of {@code missing}; returns the ones created, described by the creation's answer
+   * (topic id and partitions, no leaders yet).
+   */
+  private Map<String, TopicDescription> create(Admin target, List<String> missing,
+      Map<String, TopicDescription> sourceDesc, Map<String, String> remoteNames,
+      Map<String, Map<String, String>> configs, List<String> problems) throws InterruptedException {
     List<NewTopic> newTopics = new ArrayList<>();
     for (String t : missing) {
       Optional<Short> rf = flow.replicationFactor() < 0 ? Optional.empty()
@@ -218,13 +231,19 @@ final class TopicSync {
       newTopics.add(new NewTopic(remoteNames.get(t), Optional.of(sourceDesc.get(t).partitions().size()), rf)
           .configs(configs.getOrDefault(t, Map.of())));
     }
-    Map<String, KafkaFuture<Void>> results = target.createTopics(newTopics).values();
+    CreateTopicsResult result = target.createTopics(newTopics);
+    Map<String, KafkaFuture<Void>> results = result.values();
+    Map<String, TopicDescription> created = new HashMap<>();
     createFailed.clear();
     for (NewTopic nt : newTopics) {
       try {
         results.get(nt.name()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         log.info("created remote topic '{}' on cluster '{}' with {} partitions{}", nt.name(), flow.target(),
             nt.numPartitions(), nt.configs().isEmpty() ? "" : " and configs " + nt.configs());
+        TopicDescription d = fromCreation(result, nt.name());
+        if (d != null) {
+          created.put(nt.name(), d);
+        }
       } catch (ExecutionException e) {
         if (e.getCause() instanceof TopicExistsException) {
           continue;
@@ -236,6 +255,26 @@ final class TopicSync {
         throw new MirrorException("creating remote topic '" + nt.name() + "' on cluster '" + flow.target()
             + "': no answer within " + timeout.toMillis() + " ms; check that the cluster is up and reachable", e);
       }
+    }
+    return created;
+  }
+
+  /** A just-created topic as the creation's answer gave it, or null when the answer lacks its id or partitions. */
+  private static @Nullable TopicDescription fromCreation(CreateTopicsResult result, String topic)
+      throws InterruptedException {
+    try {
+      Uuid id = result.topicId(topic).getNow(null);
+      Integer partitions = result.numPartitions(topic).getNow(null);
+      if (id == null || Uuid.ZERO_UUID.equals(id) || partitions == null || partitions <= 0) {
+        return null;
+      }
+      List<TopicPartitionInfo> infos = new ArrayList<>();
+      for (int p = 0; p < partitions; p++) {
+        infos.add(new TopicPartitionInfo(p, null, List.of(), List.of()));
+      }
+      return new TopicDescription(topic, false, infos, Set.of(), id);
+    } catch (ExecutionException e) {
+      return null; // an older broker's answer: the topic is described instead
     }
   }
 
