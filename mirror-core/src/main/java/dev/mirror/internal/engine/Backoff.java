@@ -24,4 +24,17 @@ final class Backoff {
   static void pause(int attempt) throws InterruptedException {
     Thread.sleep(millis(attempt));
   }
+
+  /**
+   * As {@link #pause}, for code that Kafka's clients call or that runs as they do: an interrupt keeps the thread's
+   * interrupt status and is thrown as Kafka's unchecked {@link org.apache.kafka.common.errors.InterruptException}.
+   */
+  static void pauseOrInterrupt(int attempt) {
+    try {
+      pause(attempt);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new org.apache.kafka.common.errors.InterruptException(e);
+    }
+  }
 }

@@ -221,14 +221,20 @@ final class BatchConnection implements AutoCloseable {
     }
   }
 
-  /** Returns whether a request can be sent to {@code node} now, starting to connect if needed. */
-  boolean ready(Node node) {
-    return client.ready(node, System.currentTimeMillis());
-  }
-
-  /** Returns why the last connection to {@code node} failed, when the broker refused the credentials. */
-  @Nullable AuthenticationException authenticationFailure(Node node) {
-    return client.authenticationException(node);
+  /**
+   * Returns whether a request can be sent to {@code node} now, starting to connect if needed.
+   *
+   * @throws AuthenticationException when the broker refused the credentials
+   */
+  boolean readyOrDenied(Node node) {
+    if (client.ready(node, System.currentTimeMillis())) {
+      return true;
+    }
+    AuthenticationException denied = client.authenticationException(node);
+    if (denied != null) {
+      throw denied;
+    }
+    return false;
   }
 
   /** Sends a request without waiting; {@code handler} runs in a later {@link #poll}. */

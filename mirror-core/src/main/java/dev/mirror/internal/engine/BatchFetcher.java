@@ -214,12 +214,7 @@ final class BatchFetcher implements AutoCloseable {
         throw new TimeoutException("the offsets of " + pending.size() + " partitions of " + connection.cluster()
             + " stayed unknown for " + timeout.toMillis() + " ms");
       }
-      try {
-        Backoff.pause(attempt + 1);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new org.apache.kafka.common.errors.InterruptException(e);
-      }
+      Backoff.pauseOrInterrupt(attempt + 1);
     }
     return result;
   }
@@ -340,10 +335,7 @@ final class BatchFetcher implements AutoCloseable {
     }
     for (Map.Entry<Node, List<Partition>> e : byLeader.entrySet()) {
       Node node = e.getKey();
-      if (!connection.ready(node)) {
-        if (connection.authenticationFailure(node) != null) {
-          throw connection.authenticationFailure(node);
-        }
+      if (!connection.readyOrDenied(node)) {
         if (connection.connectionFailed(node)) {
           markStale(); // the broker is gone: its partitions may have other leaders now
         }

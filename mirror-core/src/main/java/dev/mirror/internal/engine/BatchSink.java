@@ -269,12 +269,7 @@ final class BatchSink implements AutoCloseable {
       if (!(r.error().exception() instanceof RetriableException) || System.nanoTime() > deadline) {
         throw r.error().exception("cannot get a producer id from " + connection.cluster());
       }
-      try {
-        Backoff.pause(attempt + 1);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new org.apache.kafka.common.errors.InterruptException(e);
-      }
+      Backoff.pauseOrInterrupt(attempt + 1);
     }
   }
 
@@ -316,10 +311,7 @@ final class BatchSink implements AutoCloseable {
     }
     for (Map.Entry<Node, List<Pending>> e : byLeader.entrySet()) {
       Node node = e.getKey();
-      if (!connection.ready(node)) {
-        if (connection.authenticationFailure(node) != null) {
-          throw connection.authenticationFailure(node);
-        }
+      if (!connection.readyOrDenied(node)) {
         if (connection.connectionFailed(node)) {
           leaders.values().removeIf(node::equals); // the broker is gone: ask who leads its partitions now
         }

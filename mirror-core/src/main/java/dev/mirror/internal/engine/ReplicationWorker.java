@@ -545,12 +545,7 @@ final class ReplicationWorker {
         if (led || System.nanoTime() > deadline) {
           break;
         }
-        try {
-          Backoff.pause(attempt);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new InterruptException(e);
-        }
+        Backoff.pauseOrInterrupt(attempt);
       }
     }
   }
