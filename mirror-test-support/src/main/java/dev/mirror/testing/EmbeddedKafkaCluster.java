@@ -117,8 +117,8 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
   private final Duration startupTime;
   private final ClusterSecurity security;
 
-  /** Guarded by this. */
-  private boolean brokerRunning = true;
+  /** The ids of the brokers stopped by {@link #stopBroker(int)}. Guarded by this. */
+  private final java.util.Set<Integer> stopped = new java.util.HashSet<>();
   /** Guarded by this. */
   private boolean closed;
 
@@ -159,7 +159,25 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
    */
   public static EmbeddedKafkaCluster start(String name, Map<String, String> brokerConfig) {
     Objects.requireNonNull(brokerConfig, "brokerConfig");
-    return start(name, brokerConfig, ClusterSecurity.PLAINTEXT);
+    return start(name, brokerConfig, ClusterSecurity.PLAINTEXT, 1);
+  }
+
+  /**
+   * Starts a plaintext cluster of {@code brokers} brokers with {@link #DEFAULT_BROKER_CONFIG}, so that topics can
+   * have replicas and leaders can move: the first broker shares its node with the one controller; the others
+   * are brokers only. {@link #bootstrapServers()} names every broker; {@link #stopBroker(int)} stops one.
+   *
+   * @param name the cluster's alias, made of {@code [a-zA-Z0-9._-]}; used in logs and messages
+   * @param brokers how many brokers, 1 to 5
+   * @return the running cluster, owned by the caller
+   * @throws IllegalArgumentException if {@code brokers} is out of range or the name is illegal
+   * @throws IllegalStateException if the cluster does not start within {@link #DEFAULT_READY_TIMEOUT}
+   */
+  public static EmbeddedKafkaCluster startWithBrokers(String name, int brokers) {
+    if (brokers < 1 || brokers > 5) {
+      throw new IllegalArgumentException("brokers must be 1 to 5, but was " + brokers);
+    }
+    return start(name, Map.of(), ClusterSecurity.PLAINTEXT, brokers);
   }
 
   /**
@@ -186,7 +204,7 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
    */
   public static EmbeddedKafkaCluster startSaslPlain(String name, Map<String, String> users, boolean aclsOn,
       String superUser) {
-    return start(name, Map.of(), ClusterSecurity.saslPlain(users, aclsOn, superUser));
+    return start(name, Map.of(), ClusterSecurity.saslPlain(users, aclsOn, superUser), 1);
   }
 
   /**
@@ -209,7 +227,7 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
    */
   public static EmbeddedKafkaCluster startSaslScram(String name, String mechanism, Map<String, String> users,
       boolean aclsOn, String superUser) {
-    return start(name, Map.of(), ClusterSecurity.saslScram(mechanism, users, aclsOn, superUser));
+    return start(name, Map.of(), ClusterSecurity.saslScram(mechanism, users, aclsOn, superUser), 1);
   }
 
   /**
@@ -248,11 +266,11 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
    */
   public static EmbeddedKafkaCluster startTls(String name, boolean clientAuthRequired, boolean aclsOn,
       String superUser) {
-    return start(name, Map.of(), ClusterSecurity.tls(clientAuthRequired, aclsOn, superUser));
+    return start(name, Map.of(), ClusterSecurity.tls(clientAuthRequired, aclsOn, superUser), 1);
   }
 
   private static EmbeddedKafkaCluster start(String name, Map<String, String> brokerConfig,
-      ClusterSecurity security) {
+      ClusterSecurity security, int brokers) {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(brokerConfig, "brokerConfig");
     if (!LEGAL_NAME.matcher(name).matches()) {
@@ -262,10 +280,24 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
     long startNanos = System.nanoTime();
     TestKitNodes.Builder nodesBuilder = new TestKitNodes.Builder()
         .setCombined(true)
-        .setNumBrokerNodes(1)
+        .setNumBrokerNodes(brokers)
         .setNumControllerNodes(1)
         .setBootstrapMetadataVersion(MetadataVersion.latestProduction());
     TestKitNodes nodes = nodesBuilder.build();
+    if (brokers > 1) {
+      // Nodes that are only brokers must not listen on the controller's listener, which the listeners below name.
+      Map<Integer, Map<String, String>> perServer = new HashMap<>();
+      for (int id : nodes.brokerNodes().keySet()) {
+        if (!nodes.controllerNodes().containsKey(id)) {
+          perServer.put(id, Map.of("listeners", nodes.brokerListenerName().value() + "://" + LOOPBACK + ":0"));
+        }
+      }
+      nodes = nodesBuilder
+          .setBaseDirectory(Paths.get(nodes.baseDirectory()))
+          .setClusterId(nodes.clusterId())
+          .setPerServerProperties(perServer)
+          .build();
+    }
     if (security.isScram()) {
       // The users' SCRAM credentials go into the bootstrap metadata the controller writes when it first starts,
       // as 'kafka-storage format --add-scram' does: the SCRAM listener admits nobody before, and the controller
@@ -307,10 +339,11 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
       kit.format();
       kit.startup();
       kit.waitForReadyBrokers();
-      int brokerId = kit.brokers().keySet().iterator().next();
-      BrokerServer broker = kit.brokers().get(brokerId);
-      int port = broker.boundPort(ListenerName.normalised(nodes.brokerListenerName().value()));
-      String bootstrapServers = LOOPBACK + ":" + port;
+      int brokerId = kit.brokers().keySet().stream().min(Integer::compare).orElseThrow();
+      ListenerName listener = ListenerName.normalised(nodes.brokerListenerName().value());
+      String bootstrapServers = kit.brokers().keySet().stream().sorted()
+          .map(id -> LOOPBACK + ":" + kit.brokers().get(id).boundPort(listener))
+          .collect(java.util.stream.Collectors.joining(","));
       Map<String, Object> clientProperties;
       if (security.protocol() == SecurityProtocol.PLAINTEXT) {
         clientProperties = Map.of(
@@ -439,50 +472,80 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
 
   /**
    * Stops the broker role with a controlled shutdown (about 0.2 s); the controller role keeps running.
-   * Does nothing if the broker is already stopped.
+   * Does nothing if the broker is already stopped. In a cluster of several brokers this is the first one.
    *
    * @throws IllegalStateException if the cluster is closed
    */
   @Override
-  public synchronized void stopBroker() {
-    checkNotClosed("stop the broker of");
-    if (!brokerRunning) {
+  public void stopBroker() {
+    stopBroker(brokerId);
+  }
+
+  /**
+   * Stops the broker {@code id} with a controlled shutdown: the partitions it led get other leaders among their
+   * in-sync replicas. Does nothing if it is already stopped.
+   *
+   * @param id one of {@link #brokerIds()}
+   * @throws IllegalArgumentException if there is no such broker
+   * @throws IllegalStateException if the cluster is closed
+   */
+  public synchronized void stopBroker(int id) {
+    checkNotClosed("stop a broker of");
+    if (stopped.contains(id)) {
       return;
     }
     long startNanos = System.nanoTime();
-    broker().shutdown();
-    brokerRunning = false;
-    log.info("Stopped the broker of embedded Kafka cluster '{}' in {} ms",
-        name, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
+    broker(id).shutdown();
+    stopped.add(id);
+    log.info("Stopped broker {} of embedded Kafka cluster '{}' in {} ms",
+        id, name, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
   }
 
   /**
    * Starts the broker role again on the same port and returns once it is registered, unfenced, answers
-   * metadata requests and every partition has a leader. Does nothing if the broker is running.
+   * metadata requests and every partition has a leader. Does nothing if the broker is running. In a cluster of
+   * several brokers this is the first one.
    *
    * @throws IllegalStateException if the cluster is closed, or the broker is not ready within
    *     {@link #DEFAULT_READY_TIMEOUT}
    */
   @Override
-  public synchronized void startBroker() {
-    checkNotClosed("start the broker of");
-    if (brokerRunning) {
+  public void startBroker() {
+    startBroker(brokerId);
+  }
+
+  /**
+   * Starts the broker {@code id} again on the same port, as {@link #startBroker()} does.
+   *
+   * @param id one of {@link #brokerIds()}
+   * @throws IllegalArgumentException if there is no such broker
+   * @throws IllegalStateException if the cluster is closed, or the broker is not ready within
+   *     {@link #DEFAULT_READY_TIMEOUT}
+   */
+  public synchronized void startBroker(int id) {
+    checkNotClosed("start a broker of");
+    if (!stopped.contains(id)) {
       return;
     }
     long startNanos = System.nanoTime();
     try {
-      broker().startup();
-      brokerRunning = true;
+      broker(id).startup();
+      stopped.remove(id);
       kit.waitForReadyBrokers();
       awaitReady(name, clientProperties, DEFAULT_READY_TIMEOUT);
     } catch (InterruptedException e) {
       throw new InterruptException(e);
     } catch (Exception e) {
       throw new IllegalStateException(
-          "cannot start the broker of embedded Kafka cluster '" + name + "' again: " + e, e);
+          "cannot start broker " + id + " of embedded Kafka cluster '" + name + "' again: " + e, e);
     }
-    log.info("Started the broker of embedded Kafka cluster '{}' again at {} in {} ms",
-        name, bootstrapServers, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
+    log.info("Started broker {} of embedded Kafka cluster '{}' again in {} ms",
+        id, name, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
+  }
+
+  /** Returns the ids of the cluster's brokers, in order. */
+  public java.util.List<Integer> brokerIds() {
+    return kit.brokers().keySet().stream().sorted().toList();
   }
 
   /**
@@ -516,8 +579,13 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
         + (security.protocol() == SecurityProtocol.PLAINTEXT ? "" : ", security=" + security) + "}";
   }
 
-  private BrokerServer broker() {
-    return kit.brokers().get(brokerId);
+  private BrokerServer broker(int id) {
+    BrokerServer broker = kit.brokers().get(id);
+    if (broker == null) {
+      throw new IllegalArgumentException("embedded Kafka cluster '" + name + "' has no broker " + id
+          + "; its brokers are " + brokerIds());
+    }
+    return broker;
   }
 
   private void checkNotClosed(String action) {
