@@ -40,9 +40,13 @@ import org.slf4j.Logger;
  * the checksum computed again; records are not touched. One batch per partition per request (what a broker takes
  * from an idempotent producer), up to five requests in flight per broker, each partition's batches in order.
  *
- * <p>Runs on its own thread. Callbacks run there, in send order per partition. Any error fails every batch not
- * yet acknowledged and ends the sink: the flow starts again from its stored positions, as it does after a
- * producer error on the record path.
+ * <p>Runs on its own thread. Callbacks run there, in send order per partition. A retriable error (the
+ * partition's leader moved, too few in-sync replicas, a broker that closed the connection) holds the
+ * partition: once none of its batches is in flight, its unacknowledged batches are written again, in order,
+ * with the sequences they had, to the leader the metadata names then, so the broker keeps each one once. A
+ * partition that keeps failing for the flow's timeout, and any other error, fails every batch not yet
+ * acknowledged and ends the sink: the flow starts again from its stored positions, as it does after a producer
+ * error on the record path.
  */
 final class BatchSink implements AutoCloseable {
 
@@ -67,7 +71,58 @@ final class BatchSink implements AutoCloseable {
   private static final short TRANSACTIONAL_FLAG = 0x10;
   private static final long CLOSE_WAIT_MILLIS = 5_000;
 
-  private record Pending(TopicPartition target, BatchFetcher.Batch batch, Callback callback, int size) {}
+  /** A batch to write; once stamped, its producer id and sequence are in its header and stay there. */
+  private static final class Pending {
+    final TopicPartition target;
+    final BatchFetcher.Batch batch;
+    final Callback callback;
+    final int size;
+    int sequence = -1;
+
+    Pending(TopicPartition target, BatchFetcher.Batch batch, Callback callback, int size) {
+      this.target = target;
+      this.batch = batch;
+      this.callback = callback;
+      this.size = size;
+    }
+
+    TopicPartition target() {
+      return target;
+    }
+
+    BatchFetcher.Batch batch() {
+      return batch;
+    }
+
+    Callback callback() {
+      return callback;
+    }
+
+    int size() {
+      return size;
+    }
+  }
+
+  /** A partition's batches that failed with a retriable error, written again once none of its batches is in flight. */
+  private static final class Retry {
+    final List<Pending> batches = new ArrayList<>();
+    long notBeforeNanos;
+    RuntimeException lastError;
+
+    Retry(RuntimeException error) {
+      this.lastError = error;
+    }
+  }
+
+  /** Since when a partition's writes have failed, and how often; cleared by the next batch the target takes. */
+  private static final class Failing {
+    final long sinceNanos;
+    int attempts;
+
+    Failing(long sinceNanos) {
+      this.sinceNanos = sinceNanos;
+    }
+  }
 
   private final BatchConnection connection;
   private final Duration timeout;
@@ -86,6 +141,11 @@ final class BatchSink implements AutoCloseable {
   private final Map<TopicPartition, Integer> sequences = new HashMap<>();
   private final Map<TopicPartition, Node> leaders = new HashMap<>();
   private final Map<String, Uuid> topicIds = new HashMap<>();
+  /** Per partition, its batches in requests not yet answered. */
+  private final Map<TopicPartition, Integer> inFlight = new HashMap<>();
+  /** Per partition held by a retriable error, the batches to write again. */
+  private final Map<TopicPartition, Retry> retries = new HashMap<>();
+  private final Map<TopicPartition, Failing> failing = new HashMap<>();
   private long leadersMissingSinceNanos = -1;
   /** Batches in {@link #waiting}. */
   private int waitingBatches;
@@ -194,6 +254,9 @@ final class BatchSink implements AutoCloseable {
           waiting.computeIfAbsent(p.target(), k -> new ArrayDeque<>()).add(p);
           waitingBatches++;
         }
+        if (!retries.isEmpty()) {
+          requeueRetries();
+        }
         if (waitingBatches > 0) {
           resolveLeaders();
           sendReady();
@@ -211,6 +274,12 @@ final class BatchSink implements AutoCloseable {
       RuntimeException f = failure;
       RuntimeException cause = f != null ? f : new KafkaException("batch copy to " + connection.cluster()
           + " stopped");
+      for (Retry r : retries.values()) {
+        for (Pending p : r.batches) {
+          complete(p, -1, cause);
+        }
+      }
+      retries.clear();
       for (ArrayDeque<Pending> q : waiting.values()) {
         for (Pending p : q) {
           complete(p, -1, cause);
@@ -305,7 +374,7 @@ final class BatchSink implements AutoCloseable {
     Map<Node, List<Pending>> byLeader = new HashMap<>();
     for (Map.Entry<TopicPartition, ArrayDeque<Pending>> e : waiting.entrySet()) {
       Node leader = leaders.get(e.getKey());
-      if (leader != null && !e.getValue().isEmpty()) {
+      if (leader != null && !e.getValue().isEmpty() && !retries.containsKey(e.getKey())) {
         byLeader.computeIfAbsent(leader, k -> new ArrayList<>()).add(e.getValue().peek());
       }
     }
@@ -323,8 +392,11 @@ final class BatchSink implements AutoCloseable {
         waiting.get(p.target()).poll();
         waitingBatches--;
         sent.add(p);
-        ByteBuffer b = p.batch().bytes();
-        stamp(b, p.target(), p.batch().count());
+        inFlight.merge(p.target(), 1, Integer::sum);
+        ByteBuffer b = p.batch().bytes().duplicate().position(0);
+        if (p.sequence < 0) {
+          p.sequence = stamp(b, p.target(), p.batch().count());
+        }
         String topic = p.target().topic();
         topics.computeIfAbsent(topic, t -> new ProduceRequestData.TopicProduceData().setName(t)
             .setTopicId(topicIds.getOrDefault(t, Uuid.ZERO_UUID))).partitionData().add(
@@ -338,8 +410,11 @@ final class BatchSink implements AutoCloseable {
     }
   }
 
-  /** Writes the producer id, epoch and the partition's next sequence into the batch, and its checksum. */
-  private void stamp(ByteBuffer b, TopicPartition target, int count) {
+  /**
+   * Writes the producer id, epoch and the partition's next sequence into the batch, and its checksum; returns the
+   * sequence.
+   */
+  private int stamp(ByteBuffer b, TopicPartition target, int count) {
     int sequence = sequences.getOrDefault(target, 0);
     b.putLong(BASE_OFFSET, 0L);
     b.putLong(PRODUCER_ID, producerId);
@@ -349,14 +424,18 @@ final class BatchSink implements AutoCloseable {
     b.putInt(CRC, (int) Crc32C.compute(b, ATTRIBUTES, b.limit() - ATTRIBUTES));
     long next = (long) sequence + count;
     sequences.put(target, (int) (next > Integer.MAX_VALUE ? next - Integer.MAX_VALUE - 1 : next));
+    return sequence;
   }
 
   private void acknowledged(List<Pending> sent, ClientResponse r) {
+    for (Pending p : sent) {
+      inFlight.merge(p.target(), -1, (a, b) -> a + b == 0 ? null : a + b);
+    }
     if (r.wasDisconnected() || r.responseBody() == null) {
       RuntimeException e = new DisconnectException("the connection to " + connection.cluster() + " broker "
           + r.destination() + " closed before it acknowledged " + sent.size() + " batches");
-      fail(e);
-      sent.forEach(p -> complete(p, -1, e));
+      leaders.values().removeIf(n -> n.idString().equals(r.destination()));
+      sent.forEach(p -> retryOrFail(p, e));
       return;
     }
     Map<String, ProduceResponseData.PartitionProduceResponse> byPartition = new HashMap<>();
@@ -376,7 +455,23 @@ final class BatchSink implements AutoCloseable {
       }
       Errors error = Errors.forCode(pr.errorCode());
       if (error == Errors.NONE) {
+        if (retries.containsKey(p.target())) {
+          // An earlier batch of the partition waits to be written again: this one would land before it.
+          RuntimeException e = new KafkaException(connection.cluster() + " took a batch for " + p.target()
+              + " after refusing the one before it");
+          fail(e);
+          complete(p, -1, e);
+          continue;
+        }
+        failing.remove(p.target());
         complete(p, pr.baseOffset(), null);
+        continue;
+      }
+      if (error.exception() instanceof RetriableException
+          || (error == Errors.OUT_OF_ORDER_SEQUENCE_NUMBER && retries.containsKey(p.target()))) {
+        // The leader moved or cannot write now; a later batch of a held partition is refused for its sequence.
+        leaders.remove(p.target());
+        retryOrFail(p, error.exception(pr.errorMessage()));
         continue;
       }
       RuntimeException e = switch (error) {
@@ -389,6 +484,58 @@ final class BatchSink implements AutoCloseable {
       };
       fail(e);
       complete(p, -1, e);
+    }
+  }
+
+  /** Holds {@code p} for writing again, unless its partition has been failing for the flow's timeout. */
+  private void retryOrFail(Pending p, RuntimeException error) {
+    long now = System.nanoTime();
+    Failing f = failing.computeIfAbsent(p.target(), tp -> new Failing(now));
+    if (now - f.sinceNanos > timeout.toNanos()) {
+      fail(error);
+      complete(p, -1, error);
+      return;
+    }
+    Retry r = retries.computeIfAbsent(p.target(), tp -> new Retry(error));
+    r.lastError = error;
+    r.batches.add(p);
+  }
+
+  /**
+   * Puts the held batches of each partition with none in flight back at the head of its queue, in sequence
+   * order, after a short pause that grows with the attempts (the metadata names the new leader within it).
+   */
+  private void requeueRetries() {
+    long now = System.nanoTime();
+    for (java.util.Iterator<Map.Entry<TopicPartition, Retry>> it = retries.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<TopicPartition, Retry> e = it.next();
+      TopicPartition tp = e.getKey();
+      Retry r = e.getValue();
+      if (inFlight.containsKey(tp)) {
+        continue;
+      }
+      if (r.notBeforeNanos == 0) {
+        Failing f = failing.computeIfAbsent(tp, k -> new Failing(now));
+        f.attempts++;
+        r.notBeforeNanos = now + Math.min(1_000, 10L << Math.min(f.attempts, 7)) * 1_000_000;
+        if (f.attempts == 1) {
+          log.info("remote partition {} on {} refused or lost {} batches ({}): writing them again, in order, to"
+              + " its leader", tp, connection.cluster(), r.batches.size(), r.lastError.toString());
+        } else {
+          log.debug("writing {} batches of {} again (attempt {}) after {}", r.batches.size(), tp, f.attempts,
+              r.lastError.toString());
+        }
+      }
+      if (now - r.notBeforeNanos < 0) {
+        continue;
+      }
+      it.remove();
+      r.batches.sort((a, b) -> Long.compare(a.batch().firstOffset(), b.batch().firstOffset()));
+      ArrayDeque<Pending> q = waiting.computeIfAbsent(tp, k -> new ArrayDeque<>());
+      for (int i = r.batches.size() - 1; i >= 0; i--) {
+        q.addFirst(r.batches.get(i));
+        waitingBatches++;
+      }
     }
   }
 
