@@ -490,7 +490,7 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
    * @throws IllegalStateException if the cluster is closed
    */
   public synchronized void stopBroker(int id) {
-    checkNotClosed("stop a broker of");
+    checkNotClosed(id == brokerId ? "stop the broker of" : "stop broker " + id + " of");
     if (stopped.contains(id)) {
       return;
     }
@@ -523,7 +523,7 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
    *     {@link #DEFAULT_READY_TIMEOUT}
    */
   public synchronized void startBroker(int id) {
-    checkNotClosed("start a broker of");
+    checkNotClosed(id == brokerId ? "start the broker of" : "start broker " + id + " of");
     if (!stopped.contains(id)) {
       return;
     }
