@@ -2,7 +2,6 @@ package dev.mirror;
 
 import static dev.mirror.CopyModes.assertCopyMode;
 import static dev.mirror.SameRecords.assertSameRecords;
-import static dev.mirror.testing.KafkaTestData.createTopic;
 import static dev.mirror.testing.KafkaTestData.uniqueName;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -29,9 +29,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * A target broker that leads remote partitions stops while batch copy writes to them: their leadership moves
- * to another replica, the batches the old leader refused are written again to the new one, and the target holds
- * every source record once, at the source's offsets, without the flow restarting.
+ * A broker that leads partitions stops while batch copy works on them, on the target (the batches the old
+ * leader refused are written again to the new one) or on the source (the reader asks who leads now and fetches
+ * on from its position): either way the target holds every source record once, at the source's offsets,
+ * without the flow restarting.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class LeaderMoveIT {
@@ -43,7 +44,7 @@ class LeaderMoveIT {
 
   @BeforeAll
   static void clusters() {
-    primary = EmbeddedKafkaCluster.start("primary");
+    primary = EmbeddedKafkaCluster.startWithBrokers("primary", 3);
     backup = EmbeddedKafkaCluster.startWithBrokers("backup", 3);
   }
 
@@ -58,10 +59,21 @@ class LeaderMoveIT {
   }
 
   @Test
-  void targetLeaderStops_whileBatchCopyWrites_everyRecordArrivesInOrder() throws Exception {
+  void targetLeaderStops_whileBatchCopyWrites_everyRecordArrivesOnce() throws Exception {
+    copyWhileABrokerStops(backup);
+  }
+
+  @Test
+  void sourceLeaderStops_whileBatchCopyReads_everyRecordArrivesOnce() throws Exception {
+    copyWhileABrokerStops(primary);
+  }
+
+  private static void copyWhileABrokerStops(EmbeddedKafkaCluster stopping) throws Exception {
     String topic = uniqueName("moving");
     String remote = "primary." + topic;
-    createTopic(primary, topic, PARTITIONS);
+    try (Admin admin = Admin.create(primary.clientProperties())) {
+      admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 3))).all().get(30, TimeUnit.SECONDS);
+    }
     try (Mirror mirror = Mirror.builder()
         .name(uniqueName("leaders"))
         .cluster("primary", primary.clientProperties())
@@ -76,8 +88,8 @@ class LeaderMoveIT {
       // Some records are copied before the broker stops, and more are written after.
       Await.until(Duration.ofSeconds(60), () -> assertThat(total(KafkaTestData.endOffsets(backup, remote)))
           .isGreaterThan(RECORDS / 4));
-      int stopped = busiestLeader(remote);
-      backup.stopBroker(stopped);
+      int stopped = busiestLeader(stopping, stopping == backup ? remote : topic);
+      stopping.stopBroker(stopped);
       writing.get(60, TimeUnit.SECONDS);
 
       Await.until(Duration.ofSeconds(90), () -> assertThat(total(KafkaTestData.endOffsets(backup, remote)))
@@ -89,8 +101,8 @@ class LeaderMoveIT {
       assertThat(flow.restarts()).as("restarts of the flow's clients").isZero();
       assertThat(flow.recordsReplicated()).isEqualTo(RECORDS);
     } finally {
-      for (int id : backup.brokerIds()) {
-        backup.startBroker(id);
+      for (int id : stopping.brokerIds()) {
+        stopping.startBroker(id);
       }
     }
   }
@@ -115,9 +127,12 @@ class LeaderMoveIT {
     }
   }
 
-  /** The broker leading the most partitions of {@code topic}, preferring one that is not the controller's node. */
-  private static int busiestLeader(String topic) throws Exception {
-    try (Admin admin = Admin.create(backup.clientProperties())) {
+  /**
+   * The broker of {@code cluster} leading the most partitions of {@code topic}, preferring one that is not the
+   * controller's node.
+   */
+  private static int busiestLeader(EmbeddedKafkaCluster cluster, String topic) throws Exception {
+    try (Admin admin = Admin.create(cluster.clientProperties())) {
       TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS)
           .get(topic);
       Map<Integer, Integer> led = new HashMap<>();
@@ -125,7 +140,7 @@ class LeaderMoveIT {
         assertThat(p.replicas()).as("replicas of " + topic + "-" + p.partition()).hasSize(3);
         led.merge(p.leader().id(), 1, Integer::sum);
       }
-      int first = backup.brokerIds().get(0);
+      int first = cluster.brokerIds().get(0);
       return led.entrySet().stream()
           .sorted((a, b) -> a.getKey() == first ? 1 : b.getKey() == first ? -1 : b.getValue() - a.getValue())
           .findFirst().orElseThrow().getKey();
