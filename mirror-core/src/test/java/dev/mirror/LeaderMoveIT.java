@@ -31,8 +31,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * A broker that leads partitions stops while batch copy works on them, on the target (the batches the old
  * leader refused are written again to the new one) or on the source (the reader asks who leads now and fetches
- * on from its position): either way the target holds every source record once, at the source's offsets,
- * without the flow restarting.
+ * on from its position), and on the target under record copy (the producer retries): each time the target holds
+ * every source record once, at the source's offsets, without the flow restarting.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class LeaderMoveIT {
@@ -60,15 +60,20 @@ class LeaderMoveIT {
 
   @Test
   void targetLeaderStops_whileBatchCopyWrites_everyRecordArrivesOnce() throws Exception {
-    copyWhileABrokerStops(backup);
+    copyWhileABrokerStops(backup, true);
   }
 
   @Test
   void sourceLeaderStops_whileBatchCopyReads_everyRecordArrivesOnce() throws Exception {
-    copyWhileABrokerStops(primary);
+    copyWhileABrokerStops(primary, true);
   }
 
-  private static void copyWhileABrokerStops(EmbeddedKafkaCluster stopping) throws Exception {
+  @Test
+  void targetLeaderStops_whileRecordCopyWrites_everyRecordArrivesOnce() throws Exception {
+    copyWhileABrokerStops(backup, false);
+  }
+
+  private static void copyWhileABrokerStops(EmbeddedKafkaCluster stopping, boolean batches) throws Exception {
     String topic = uniqueName("moving");
     String remote = "primary." + topic;
     try (Admin admin = Admin.create(primary.clientProperties())) {
@@ -82,7 +87,7 @@ class LeaderMoveIT {
         .retryBackoff(Duration.ofMillis(200), Duration.ofSeconds(2))
         .internalTopicReplicationFactor(3)
         .flow(f -> f.from("primary").to("backup").topicNames(topic).replicationFactor(3)
-            .emitHeartbeats(false).replicateHeartbeats(false))
+            .emitHeartbeats(false).replicateHeartbeats(false).copyBatches(batches))
         .build().start()) {
       CompletableFuture<Void> writing = CompletableFuture.runAsync(() -> produce(topic));
       // Some records are copied before the broker stops, and more are written after.
@@ -95,7 +100,7 @@ class LeaderMoveIT {
       Await.until(Duration.ofSeconds(90), () -> assertThat(total(KafkaTestData.endOffsets(backup, remote)))
           .isGreaterThanOrEqualTo(RECORDS));
       assertSameRecords(primary, topic, backup, remote);
-      assertCopyMode(mirror, true);
+      assertCopyMode(mirror, batches);
       FlowStatus flow = mirror.status().flow("primary->backup").orElseThrow();
       assertThat(flow.state()).isEqualTo(State.RUNNING);
       assertThat(flow.restarts()).as("restarts of the flow's clients").isZero();
