@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mirror.testing.Await;
 import dev.mirror.testing.EmbeddedKafkaCluster;
+import dev.mirror.testing.KafkaClustersExtension;
 import dev.mirror.testing.KafkaTestData;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -23,10 +24,10 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A broker that leads partitions stops while batch copy works on them, on the target (the batches the old
@@ -39,23 +40,15 @@ class LeaderMoveIT {
   private static final int PARTITIONS = 4;
   private static final int RECORDS = 20_000;
 
+  @RegisterExtension
+  static final KafkaClustersExtension CLUSTERS = KafkaClustersExtension.withBrokers(3, "primary", "backup");
   private static EmbeddedKafkaCluster primary;
   private static EmbeddedKafkaCluster backup;
 
   @BeforeAll
   static void clusters() {
-    primary = EmbeddedKafkaCluster.startWithBrokers("primary", 3);
-    backup = EmbeddedKafkaCluster.startWithBrokers("backup", 3);
-  }
-
-  @AfterAll
-  static void close() {
-    if (primary != null) {
-      primary.close();
-    }
-    if (backup != null) {
-      backup.close();
-    }
+    primary = CLUSTERS.get("primary");
+    backup = CLUSTERS.get("backup");
   }
 
   @Test

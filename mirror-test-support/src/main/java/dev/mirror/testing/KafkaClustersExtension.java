@@ -27,11 +27,13 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class KafkaClustersExtension implements BeforeAllCallback, AfterAllCallback {
   private final List<String> names;
   private final Map<String, String> brokerConfig;
+  private final int brokers;
   private final Map<String, EmbeddedKafkaCluster> clusters = new LinkedHashMap<>();
 
-  private KafkaClustersExtension(List<String> names, Map<String, String> brokerConfig) {
+  private KafkaClustersExtension(List<String> names, Map<String, String> brokerConfig, int brokers) {
     this.names = List.copyOf(names);
     this.brokerConfig = Map.copyOf(brokerConfig);
+    this.brokers = brokers;
   }
 
   /**
@@ -41,7 +43,7 @@ public final class KafkaClustersExtension implements BeforeAllCallback, AfterAll
    * @return the extension, to register with {@code @RegisterExtension}
    */
   public static KafkaClustersExtension of(String... names) {
-    return new KafkaClustersExtension(List.of(names), Map.of());
+    return new KafkaClustersExtension(List.of(names), Map.of(), 1);
   }
 
   /**
@@ -52,13 +54,30 @@ public final class KafkaClustersExtension implements BeforeAllCallback, AfterAll
    * @return the extension
    */
   public static KafkaClustersExtension withBrokerConfig(Map<String, String> brokerConfig, String... names) {
-    return new KafkaClustersExtension(List.of(names), brokerConfig);
+    return new KafkaClustersExtension(List.of(names), brokerConfig, 1);
+  }
+
+  /**
+   * Returns an extension that starts one cluster of {@code brokers} brokers per name
+   * ({@link EmbeddedKafkaCluster#startWithBrokers}), so that topics can have replicas and leaders can move.
+   *
+   * @param brokers brokers per cluster, 1 to 5
+   * @param names the clusters' names
+   * @return the extension
+   * @throws IllegalArgumentException if {@code brokers} is out of range
+   */
+  public static KafkaClustersExtension withBrokers(int brokers, String... names) {
+    if (brokers < 1 || brokers > 5) {
+      throw new IllegalArgumentException("brokers must be 1 to 5, but was " + brokers);
+    }
+    return new KafkaClustersExtension(List.of(names), Map.of(), brokers);
   }
 
   @Override
   public void beforeAll(ExtensionContext context) {
     for (String name : names) {
-      clusters.put(name, brokerConfig.isEmpty() ? EmbeddedKafkaCluster.start(name)
+      clusters.put(name, brokers > 1 ? EmbeddedKafkaCluster.startWithBrokers(name, brokers)
+          : brokerConfig.isEmpty() ? EmbeddedKafkaCluster.start(name)
           : EmbeddedKafkaCluster.start(name, brokerConfig));
     }
   }
