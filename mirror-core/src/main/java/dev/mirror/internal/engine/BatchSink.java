@@ -130,6 +130,8 @@ final class BatchSink implements AutoCloseable {
   private final short acks;
   private final Logger log;
   private final Queue<Pending> incoming = new ConcurrentLinkedQueue<>();
+  /** Remote topics whose leaders to learn before their first batch comes. */
+  private final Queue<String> expected = new ConcurrentLinkedQueue<>();
   private final Object lock = new Object();
   private long buffered; // guarded by lock
   private int outstanding; // guarded by lock
@@ -197,6 +199,16 @@ final class BatchSink implements AutoCloseable {
     }
   }
 
+  /**
+   * Has the sink thread learn the leaders of {@code topics} now, before their first batches come, so that the
+   * first write does not wait for a metadata round trip. A failure here is met again, and reported, when a batch
+   * waits for those leaders.
+   */
+  void expect(java.util.Collection<String> topics) {
+    expected.addAll(topics);
+    connection.wakeup();
+  }
+
   /** Wakes the sink thread to write what {@link #send} queued. */
   void dispatch() {
     connection.wakeup();
@@ -246,13 +258,16 @@ final class BatchSink implements AutoCloseable {
     try {
       initProducerId();
       // While the flow still looks up where to start, so that the first batches find their leaders' connections.
-      connection.connectEarly(1_000, () -> closed || !incoming.isEmpty());
+      connection.connectEarly(1_000, () -> closed || !incoming.isEmpty() || !expected.isEmpty());
       // Until closed or failed; each round waits for the network at most 100 ms.
       while (!closed && failure == null) {
         Pending p;
         while ((p = incoming.poll()) != null) {
           waiting.computeIfAbsent(p.target(), k -> new ArrayDeque<>()).add(p);
           waitingBatches++;
+        }
+        if (!expected.isEmpty()) {
+          learnExpected();
         }
         if (!retries.isEmpty()) {
           requeueRetries();
@@ -339,6 +354,22 @@ final class BatchSink implements AutoCloseable {
         throw r.error().exception("cannot get a producer id from " + connection.cluster());
       }
       Backoff.pauseOrInterrupt(attempt + 1);
+    }
+  }
+
+  /** Learns the leaders of the topics {@link #expect} named. */
+  private void learnExpected() {
+    Set<String> topics = new HashSet<>();
+    String t;
+    while ((t = expected.poll()) != null) {
+      topics.add(t);
+    }
+    try {
+      BatchConnection.Leaders found = connection.leaders(topics);
+      leaders.putAll(found.leaders());
+      topicIds.putAll(found.topicIds());
+    } catch (RuntimeException e) {
+      log.debug("leaders of {} on {} not learnt ahead", topics, connection.cluster(), e);
     }
   }
 

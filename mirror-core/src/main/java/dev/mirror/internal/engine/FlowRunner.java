@@ -52,8 +52,11 @@ final class FlowRunner {
   private final Duration timeout;
   private final Logger log;
   private final String threadName;
-  /** Tells this instance's transactional ids apart from other instances' when they share the flow. */
-  private final String instanceId = java.util.UUID.randomUUID().toString();
+  /**
+   * Tells this instance's transactional ids apart from other instances' when they share the flow. Made when
+   * first needed: a random UUID sets up the JVM's secure random source, which a start does not otherwise need.
+   */
+  private @Nullable String instanceId;
   private final AtomicReference<State> state = new AtomicReference<>(State.CREATED);
   private final CountDownLatch stopSignal = new CountDownLatch(1);
   private final FlowStats stats = new FlowStats();
@@ -608,10 +611,15 @@ final class FlowRunner {
     }
     // The first topic sync (creating remote topics and waiting for their leaders) runs beside the rest of the
     // start; what needs the stored positions (remote topics that lost records) is checked once they are read.
+    CompletableFuture<Void> remoteCreatesSent = new CompletableFuture<>();
     CompletableFuture<FirstSync> firstSync = onOwnThread("topic-sync", () -> {
       List<String> problems = new ArrayList<>();
-      return new FirstSync(topicSync.sync(sourceAdmin, targetAdmin, new dev.mirror.client.internal.OffsetIndex(),
-          problems), problems);
+      try {
+        return new FirstSync(topicSync.sync(sourceAdmin, targetAdmin, new dev.mirror.client.internal.OffsetIndex(),
+            problems, () -> remoteCreatesSent.complete(null)), problems);
+      } finally {
+        remoteCreatesSent.complete(null);
+      }
     });
     firstTopicSync = firstSync;
     // Creating clients is mostly loading classes: it runs beside the creation of the state topic.
@@ -619,6 +627,16 @@ final class FlowRunner {
     CompletableFuture<StartClients> made = onOwnThread("clients", () -> makeClients(clients, prefix, plannedTasks));
     startClients = made;
     step = "creating state topic '" + store.topic() + "' on target cluster '" + target.alias() + "'";
+    // A broker makes the partitions of new topics one after another, in the order asked (about 10 ms each
+    // here), and the first records wait for the remote topics' partitions, not for the internal topics': the
+    // target is asked for its internal topics once the remote topics are asked for (or, at most, after a
+    // second). The source's go out at once, so that the first topic sync finds its heartbeats topic.
+    topics.send(sourceAdmin);
+    try {
+      remoteCreatesSent.get(START_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      log.debug("asking for the internal topics before the remote topics", e);
+    }
     store.ensureTopic(topics, targetAdmin, target.alias(), internalRf, timeout);
     startClock.lap("state topic");
 
@@ -794,8 +812,8 @@ final class FlowRunner {
     while (!stopRequested) {
       reportPreflight(false);
       long now = System.nanoTime();
-      // Work that can wait (the permission check, ACL sync, checkpoints) leaves the first records the machine
-      // to themselves: it starts once the target acknowledged one, or START_GRACE after RUNNING.
+      // Work that can wait (the permission check, ACL sync, heartbeats, checkpoints) leaves the first records
+      // the machine to themselves: it starts once the target acknowledged one, or START_GRACE after RUNNING.
       boolean settled = now >= settledBy || stats.recordsReplicated.sum() > 0;
       if (settled && !preflightDone && preflight == null) {
         startPreflight(sourceAdmin, targetAdmin);
@@ -890,7 +908,7 @@ final class FlowRunner {
         problems.forEach(this::reportProblem);
         nextAclSync = now + flow.topicAclSyncInterval().toNanos();
       }
-      if (heartbeats != null && leader && now >= nextHeartbeat) {
+      if (heartbeats != null && leader && settled && now >= nextHeartbeat) {
         step = "writing heartbeats";
         heartbeats.beat(control, config.clock().millis());
         nextHeartbeat = now + flow.heartbeatInterval().toNanos();
@@ -1007,8 +1025,19 @@ final class FlowRunner {
    * aborts what it left open; instances sharing the flow are fenced by the group generation instead.
    */
   private String transactionalId(int i) {
-    return InternalTopics.transactionalIdPrefix(config.name(), flow.id()) + (flow.scaleOut() ? instanceId + "-" : "")
-        + i;
+    if (!flow.scaleOut()) {
+      return InternalTopics.transactionalIdPrefix(config.name(), flow.id()) + i;
+    }
+    return InternalTopics.transactionalIdPrefix(config.name(), flow.id()) + instanceId() + "-" + i;
+  }
+
+  private synchronized String instanceId() {
+    String id = instanceId;
+    if (id == null) {
+      id = java.util.UUID.randomUUID().toString();
+      instanceId = id;
+    }
+    return id;
   }
 
   /** The clients a start creates beside its other work: the control producer and each copy thread's pair. */

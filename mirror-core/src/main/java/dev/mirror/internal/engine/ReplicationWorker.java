@@ -397,7 +397,11 @@ final class ReplicationWorker {
     }
     recreated(mappings, added);
     // The target's leaders (asked by the producer) and the source's offsets (asked by the consumer) at once.
-    CompletableFuture<Void> leaders = added.isEmpty() ? CompletableFuture.completedFuture(null)
+    // Batch copy's writer learns them on its own thread and writes again what a leader not yet serving refuses.
+    if (sink != null && !added.isEmpty()) {
+      sink.expect(added.stream().map(wanted::get).collect(java.util.stream.Collectors.toSet()));
+    }
+    CompletableFuture<Void> leaders = added.isEmpty() || sink != null ? CompletableFuture.completedFuture(null)
         : CompletableFuture.runAsync(() -> awaitLeaders(added, wanted), r -> {
           Thread t = new Thread(r, Thread.currentThread().getName() + "-leaders");
           t.setDaemon(true);

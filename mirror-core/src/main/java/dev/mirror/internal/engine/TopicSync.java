@@ -89,6 +89,15 @@ final class TopicSync {
    */
   Map<String, Mapping> sync(Admin source, Admin target, OffsetIndex index,
       List<String> problems) throws InterruptedException {
+    return sync(source, target, index, problems, () -> { });
+  }
+
+  /**
+   * Runs one round as {@link #sync(Admin, Admin, OffsetIndex, List)} does, running {@code createsSent} once the
+   * creation of the missing remote topics has been asked for (or once none is missing), before its answer.
+   */
+  Map<String, Mapping> sync(Admin source, Admin target, OffsetIndex index,
+      List<String> problems, Runnable createsSent) throws InterruptedException {
     recreatedRemote.clear();
     // Both clusters are listed at once.
     KafkaFuture<Set<String>> targetList = target.listTopics().names();
@@ -121,11 +130,14 @@ final class TopicSync {
     List<String> missing = new ArrayList<>();
     List<String> existing = new ArrayList<>();
     remoteNames.forEach((s, r) -> (targetTopics.contains(r) ? existing : missing).add(s));
+    if (missing.isEmpty()) {
+      createsSent.run();
+    }
 
     // Topics created now are known from the creation's answer (id and partitions); only the others are described.
     Map<String, TopicDescription> created = missing.isEmpty() ? Map.of() : create(target, missing, sourceDesc,
         remoteNames, copied(get(configs, "reading topic configs of source cluster '" + flow.source() + "'")),
-        problems);
+        problems, createsSent);
     List<String> toDescribe = new ArrayList<>();
     for (String remote : remoteNames.values()) {
       if (!created.containsKey(remote)) {
@@ -223,7 +235,8 @@ final class TopicSync {
    */
   private Map<String, TopicDescription> create(Admin target, List<String> missing,
       Map<String, TopicDescription> sourceDesc, Map<String, String> remoteNames,
-      Map<String, Map<String, String>> configs, List<String> problems) throws InterruptedException {
+      Map<String, Map<String, String>> configs, List<String> problems, Runnable createsSent)
+      throws InterruptedException {
     List<NewTopic> newTopics = new ArrayList<>();
     for (String t : missing) {
       Optional<Short> rf = flow.replicationFactor() < 0 ? Optional.empty()
@@ -232,6 +245,7 @@ final class TopicSync {
           .configs(configs.getOrDefault(t, Map.of())));
     }
     CreateTopicsResult result = target.createTopics(newTopics);
+    createsSent.run();
     Map<String, KafkaFuture<Void>> results = result.values();
     Map<String, TopicDescription> created = new HashMap<>();
     createFailed.clear();

@@ -46,15 +46,25 @@ final class Topics {
     pending.computeIfAbsent(admin, a -> new java.util.ArrayList<>()).add(topic);
   }
 
-  private void send() {
-    pending.forEach((admin, topics) -> {
+  /**
+   * Asks the cluster of {@code admin} now for the topics {@link #issue issued} to it, before the first
+   * {@link #ensure} sends the others.
+   */
+  void send(Admin admin) {
+    List<NewTopic> topics = pending.remove(admin);
+    if (topics != null) {
       Map<String, KafkaFuture<Void>> results = admin.createTopics(topics).values();
       Map<String, KafkaFuture<Void>> byTopic = issued.computeIfAbsent(admin, a -> new HashMap<>());
       for (NewTopic t : topics) {
         byTopic.putIfAbsent(t.name(), results.get(t.name()));
       }
-    });
-    pending.clear();
+    }
+  }
+
+  private void send() {
+    for (Admin admin : List.copyOf(pending.keySet())) {
+      send(admin);
+    }
   }
 
   /**
