@@ -452,7 +452,8 @@ public final class Bench {
       procs.stop(process);
       // Wall-clock times, to line the contestant's own log up with the race (where its first record's time went).
       Files.writeString(logFile, System.lineSeparator() + "[bench] started at " + started + (tFirst < 0 ? ""
-          : ", first record on the target seen at " + started.plusNanos(tFirst - t0)) + "; stopped; peak RSS " + rss
+          : ", first record on the target seen at " + started.plusNanos(tFirst - t0) + String.format(Locale.ROOT,
+              " (the process had used %.2f CPU s by then)", cpuAtFirst)) + "; stopped; peak RSS " + rss
           + " MiB" + System.lineSeparator() + threads, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
       BenchProcesses.deleteTopics(target, List.of(targetTopic));
     }

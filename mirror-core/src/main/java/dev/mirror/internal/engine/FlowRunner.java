@@ -666,10 +666,12 @@ final class FlowRunner {
       return; // asked to stop
     }
     startClients = null;
-    Producer<byte[], byte[]> control = closer.producer(ready.control());
-    for (int i = 0; i < ready.consumers().size(); i++) {
-      closer.consumer(ready.consumers().get(i));
-      closer.producer(ready.producers().get(i));
+    Producer<byte[], byte[]> control = closer.producer(java.util.Objects.requireNonNull(ready.control()));
+    for (Consumer<byte[], byte[]> c : ready.consumers()) {
+      closer.consumer(c);
+    }
+    for (Producer<byte[], byte[]> p : ready.producers()) {
+      closer.producer(p);
     }
     for (int i = 0; i < ready.fetchers().size(); i++) {
       closer.other(ready.fetchers().get(i));
@@ -705,7 +707,6 @@ final class FlowRunner {
     String storingStep = "storing positions in '" + store.topic() + "' on target cluster '" + target.alias() + "'";
     for (int i = 0; i < taskCount; i++) {
       String suffix = taskCount == 1 ? "" : "-" + i;
-      Consumer<byte[], byte[]> consumer = ready.consumers().get(i);
       Producer<byte[], byte[]> producer = ready.producers().get(i);
       if (flow.exactlyOnce()) {
         step = "initializing transactions of '" + transactionalId(i) + "' on target cluster '" + target.alias()
@@ -736,6 +737,10 @@ final class FlowRunner {
           sink = null;
         }
       }
+      // Batch copy has no consumer; the record path takes the one made with the other clients, or makes it now.
+      Consumer<byte[], byte[]> consumer = fetcher != null ? null : i < ready.consumers().size()
+          ? ready.consumers().get(i)
+          : closer.consumer(clients.consumer(ClientConfigs.sourceConsumer(source, flow, prefix + "consumer" + suffix)));
       ReplicationWorker worker = new ReplicationWorker(consumer, producer, store, restored,
           flow, timeout, stats, config.clock(), log, provenance, metrics, this::recordError,
           flow.exactlyOnce() && flow.scaleOut() ? generation::get : null, fetcher, sink);
@@ -1040,44 +1045,31 @@ final class FlowRunner {
     return id;
   }
 
-  /** The clients a start creates beside its other work: the control producer and each copy thread's pair. */
-  private record StartClients(Producer<byte[], byte[]> control, List<Consumer<byte[], byte[]>> consumers,
+  /**
+   * The clients a start creates beside its other work: the control producer, each copy thread's producer, and
+   * its batch copy connections or else its consumer.
+   */
+  private record StartClients(@Nullable Producer<byte[], byte[]> control, List<Consumer<byte[], byte[]>> consumers,
       List<Producer<byte[], byte[]>> producers, List<BatchFetcher> fetchers, List<BatchSink> sinks) {
     void close(Duration bound) {
       for (int i = sinks.size() - 1; i >= 0; i--) {
         sinks.get(i).close();
         fetchers.get(i).close();
       }
-      for (int i = consumers.size() - 1; i >= 0; i--) {
+      for (int i = producers.size() - 1; i >= 0; i--) {
         producers.get(i).close(bound);
+      }
+      for (int i = consumers.size() - 1; i >= 0; i--) {
         consumers.get(i).close(org.apache.kafka.clients.consumer.CloseOptions.timeout(bound));
       }
-      control.close(bound);
+      if (control != null) {
+        control.close(bound);
+      }
     }
   }
 
   private StartClients makeClients(KafkaClients clients, String prefix, int count) {
-    Producer<byte[], byte[]> control =
-        clients.producer(ClientConfigs.controlProducer(target, flow, prefix + "control-producer"));
-    List<Consumer<byte[], byte[]>> consumers = new ArrayList<>();
-    List<Producer<byte[], byte[]>> producers = new ArrayList<>();
-    try {
-      for (int i = 0; i < count; i++) {
-        String suffix = count == 1 ? "" : "-" + i;
-        consumers.add(clients.consumer(ClientConfigs.sourceConsumer(source, flow, prefix + "consumer" + suffix)));
-        producers.add(clients.producer(flow.exactlyOnce()
-            ? ClientConfigs.transactionalProducer(target, flow, prefix + "producer" + suffix, transactionalId(i))
-            : ClientConfigs.targetProducer(target, flow, prefix + "producer" + suffix)));
-      }
-    } catch (RuntimeException e) {
-      if (consumers.size() > producers.size()) {
-        consumers.remove(consumers.size() - 1).close(org.apache.kafka.clients.consumer.CloseOptions.timeout(
-            CLIENT_CLOSE_TIMEOUT));
-      }
-      new StartClients(control, consumers, producers, List.of(), List.of()).close(CLIENT_CLOSE_TIMEOUT);
-      throw e;
-    }
-    // Batch copy's connections too, so that the writers ask for their producer ids and connect to the target's
+    // Batch copy's connections first, so that the writers ask for their producer ids and connect to the target's
     // brokers while the state topic is created. A failure here is met again, and reported, where they are used.
     List<BatchFetcher> fetchers = new ArrayList<>();
     List<BatchSink> sinks = new ArrayList<>();
@@ -1099,6 +1091,25 @@ final class FlowRunner {
         fetchers.clear();
         sinks.clear();
       }
+    }
+    Producer<byte[], byte[]> control = null;
+    List<Consumer<byte[], byte[]>> consumers = new ArrayList<>();
+    List<Producer<byte[], byte[]>> producers = new ArrayList<>();
+    try {
+      control = clients.producer(ClientConfigs.controlProducer(target, flow, prefix + "control-producer"));
+      for (int i = 0; i < count; i++) {
+        String suffix = count == 1 ? "" : "-" + i;
+        // Batch copy reads with its fetcher: a consumer would only load classes and open a connection.
+        if (fetchers.isEmpty()) {
+          consumers.add(clients.consumer(ClientConfigs.sourceConsumer(source, flow, prefix + "consumer" + suffix)));
+        }
+        producers.add(clients.producer(flow.exactlyOnce()
+            ? ClientConfigs.transactionalProducer(target, flow, prefix + "producer" + suffix, transactionalId(i))
+            : ClientConfigs.targetProducer(target, flow, prefix + "producer" + suffix)));
+      }
+    } catch (RuntimeException e) {
+      new StartClients(control, consumers, producers, fetchers, sinks).close(CLIENT_CLOSE_TIMEOUT);
+      throw e;
     }
     return new StartClients(control, consumers, producers, fetchers, sinks);
   }

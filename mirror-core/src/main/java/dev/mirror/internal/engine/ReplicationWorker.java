@@ -293,7 +293,8 @@ final class ReplicationWorker {
     }
   }
 
-  private final Consumer<byte[], byte[]> consumer;
+  /** The record path's reader (null with batch copy, whose fetcher reads instead). */
+  private final @Nullable Consumer<byte[], byte[]> consumer;
   private final Producer<byte[], byte[]> producer;
   private final StateStore store;
   private final OffsetIndex index;
@@ -331,12 +332,15 @@ final class ReplicationWorker {
   /** Batch copy: writes the fetched batches (null on the record path). */
   private final @Nullable BatchSink sink;
 
-  ReplicationWorker(Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer, StateStore store,
+  ReplicationWorker(@Nullable Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer, StateStore store,
       StateStore.Restored restored, FlowSpec flow, Duration timeout, FlowStats stats, Clock clock,
       Logger log, @Nullable Provenance provenance, FlowMetrics metrics, java.util.function.Consumer<String> problems,
       @Nullable Supplier<ConsumerGroupMetadata> fencing, @Nullable BatchFetcher fetcher, @Nullable BatchSink sink) {
     if ((fetcher == null) != (sink == null) || (fetcher != null && (flow.exactlyOnce() || provenance != null))) {
       throw new IllegalArgumentException("batch copy needs a fetcher and a sink, without exactly-once or provenance");
+    }
+    if (fetcher == null && consumer == null) {
+      throw new IllegalArgumentException("the record path needs a consumer");
     }
     this.fetcher = fetcher;
     this.sink = sink;
@@ -441,7 +445,7 @@ final class ReplicationWorker {
       return;
     }
     flushData(); // no late callback moves a position after the reset
-    Map<TopicPartition, Long> first = consumer.beginningOffsets(tps, timeout);
+    Map<TopicPartition, Long> first = beginningOffsets(tps);
     for (TopicPartition tp : tps) {
       states.get(tp).reset(first.get(tp));
       index.truncate(tp, Long.MIN_VALUE);
@@ -617,12 +621,12 @@ final class ReplicationWorker {
 
   /** The source's first offsets of {@code tps}: with batch copy over the fetcher's connections, which are ready. */
   private Map<TopicPartition, Long> beginningOffsets(List<TopicPartition> tps) {
-    return fetcher != null ? fetcher.offsets(tps, false) : consumer.beginningOffsets(tps, timeout);
+    return fetcher != null ? fetcher.offsets(tps, false) : reader().beginningOffsets(tps, timeout);
   }
 
   /** The source's last stable offsets of {@code tps}, as {@link #beginningOffsets} asked. */
   private Map<TopicPartition, Long> endOffsets(List<TopicPartition> tps) {
-    return fetcher != null ? fetcher.offsets(tps, true) : consumer.endOffsets(tps, timeout);
+    return fetcher != null ? fetcher.offsets(tps, true) : reader().endOffsets(tps, timeout);
   }
 
   private void logStart(List<TopicPartition> fresh, Map<TopicPartition, Long> result) {
@@ -638,9 +642,10 @@ final class ReplicationWorker {
     if (fetcher != null) {
       return pollBatches(fetcher, pollTimeout);
     }
+    Consumer<byte[], byte[]> reader = reader();
     ConsumerRecords<byte[], byte[]> records;
     try {
-      records = consumer.poll(pollTimeout);
+      records = reader.poll(pollTimeout);
     } catch (OffsetOutOfRangeException e) {
       sweepDue = true;
       handleOutOfRange(e.offsetOutOfRangePartitions());
@@ -661,7 +666,7 @@ final class ReplicationWorker {
         list = provenance.admit(list);
       }
       int last = list.size() - 1;
-      long next = consumer.position(tp);
+      long next = reader.position(tp);
       long batchBytes = 0;
       if (s.sensors != null && last >= 0 && list.get(0).timestamp() >= 0) {
         long now = clock.millis();
@@ -748,7 +753,7 @@ final class ReplicationWorker {
   /** Returns whether the consumer read every partition of {@code polled} to the end the broker last reported. */
   private boolean caughtUp(Set<TopicPartition> polled) {
     for (TopicPartition tp : polled) {
-      java.util.OptionalLong lag = consumer.currentLag(tp);
+      java.util.OptionalLong lag = reader().currentLag(tp);
       if (lag.isEmpty() || lag.getAsLong() > 0) {
         return false;
       }
@@ -759,8 +764,9 @@ final class ReplicationWorker {
   private void handleOutOfRange(Map<TopicPartition, Long> outOfRange) {
     // Everything sent before is acknowledged first, so no late callback moves a position after the reset.
     flushData();
-    Map<TopicPartition, Long> begin = consumer.beginningOffsets(outOfRange.keySet(), timeout);
-    Map<TopicPartition, Long> end = consumer.endOffsets(outOfRange.keySet(), timeout);
+    List<TopicPartition> reset = new ArrayList<>(outOfRange.keySet());
+    Map<TopicPartition, Long> begin = beginningOffsets(reset);
+    Map<TopicPartition, Long> end = endOffsets(reset);
     for (Map.Entry<TopicPartition, Long> e : outOfRange.entrySet()) {
       TopicPartition tp = e.getKey();
       long position = e.getValue();
@@ -1035,15 +1041,20 @@ final class ReplicationWorker {
     if (fetcher != null) {
       fetcher.wakeup();
     } else {
-      consumer.wakeup();
+      reader().wakeup();
     }
+  }
+
+  /** The record path's consumer; batch copy has none. */
+  private Consumer<byte[], byte[]> reader() {
+    return java.util.Objects.requireNonNull(consumer, "the record path's consumer");
   }
 
   private void assignSource(Set<TopicPartition> tps) {
     if (fetcher != null) {
       fetcher.assign(tps);
     } else {
-      consumer.assign(tps);
+      reader().assign(tps);
     }
   }
 
@@ -1051,16 +1062,16 @@ final class ReplicationWorker {
     if (fetcher != null) {
       fetcher.seek(tp, offset);
     } else {
-      consumer.seek(tp, offset);
+      reader().seek(tp, offset);
     }
   }
 
   private long position(TopicPartition tp) {
-    return fetcher != null ? fetcher.position(tp) : consumer.position(tp);
+    return fetcher != null ? fetcher.position(tp) : reader().position(tp);
   }
 
   private java.util.OptionalLong currentLag(TopicPartition tp) {
-    return fetcher != null ? fetcher.currentLag(tp) : consumer.currentLag(tp);
+    return fetcher != null ? fetcher.currentLag(tp) : reader().currentLag(tp);
   }
 
   /**

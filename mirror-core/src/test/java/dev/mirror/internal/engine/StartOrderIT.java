@@ -31,9 +31,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * A first start asks the target for the remote topics before its own internal topics: a broker makes the
- * partitions of new topics one after another in the order asked, and the first records wait only for the remote
- * topics' partitions.
+ * What a first start does, and in which order, so that the first records come early: it asks the target for the
+ * remote topics before its own internal topics (a broker makes the partitions of new topics one after another in
+ * the order asked, and the first records wait only for the remote topics' partitions), and batch copy makes no
+ * consumer (its fetcher reads).
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class StartOrderIT {
@@ -41,7 +42,7 @@ class StartOrderIT {
   static final KafkaClustersExtension CLUSTERS = KafkaClustersExtension.of("primary", "backup");
 
   @Test
-  void firstStart_asksTheTargetForRemoteTopicsBeforeInternalTopics() throws Exception {
+  void firstStart_asksTheTargetForRemoteTopicsBeforeInternalTopics_andBatchCopyMakesNoConsumer() throws Exception {
     EmbeddedKafkaCluster primary = CLUSTERS.get("primary");
     EmbeddedKafkaCluster backup = CLUSTERS.get("backup");
     String topic = uniqueName("orders");
@@ -55,7 +56,14 @@ class StartOrderIT {
     String name = uniqueName("order");
     String targetServers = String.valueOf(backup.clientProperties().get("bootstrap.servers"));
     List<List<String>> targetCreations = new CopyOnWriteArrayList<>();
+    List<String> consumers = new CopyOnWriteArrayList<>();
     KafkaClients recording = new KafkaClients() {
+      @Override
+      public org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer(Map<String, Object> config) {
+        consumers.add(String.valueOf(config.get("client.id")));
+        return KafkaClients.super.consumer(config);
+      }
+
       @Override
       public Admin admin(Map<String, Object> config) {
         boolean target = targetServers.equals(String.valueOf(config.get("bootstrap.servers")));
@@ -94,6 +102,7 @@ class StartOrderIT {
       assertThat(targetCreations.get(stateAsked))
           .as("the target's internal topics are asked for in one request")
           .contains(stateTopic, "primary.checkpoints.internal", "mm2-offset-syncs.primary.internal");
+      assertThat(consumers).as("consumers made by a first start that copies batches").isEmpty();
     } finally {
       assertThat(engine.close(Duration.ofSeconds(30))).isTrue();
     }
