@@ -91,7 +91,9 @@ public final class MirrorRunner {
         () -> initialize("org.apache.kafka.common.protocol.ApiKeys"));
     warmUp(() -> initialize("org.apache.kafka.clients.consumer.ConsumerConfig",
         "org.apache.kafka.clients.producer.ProducerConfig", "org.apache.kafka.clients.admin.AdminClientConfig",
-        "org.apache.kafka.common.metrics.Metrics", "org.apache.kafka.common.metrics.JmxReporter"));
+        "org.apache.kafka.common.metrics.Metrics", "org.apache.kafka.common.metrics.JmxReporter",
+        "org.apache.kafka.clients.admin.KafkaAdminClient", "org.apache.kafka.clients.NetworkClient",
+        "org.apache.kafka.common.network.Selector", "org.apache.kafka.clients.admin.internals.AdminMetadataManager"));
     CountDownLatch stop = new CountDownLatch(1);
     CountDownLatch finished = new CountDownLatch(1);
     AtomicInteger exitCode = new AtomicInteger(EXIT_FAILURE);
