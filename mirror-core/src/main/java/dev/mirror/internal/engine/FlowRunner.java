@@ -611,17 +611,29 @@ final class FlowRunner {
     }
     // The first topic sync (creating remote topics and waiting for their leaders) runs beside the rest of the
     // start; what needs the stored positions (remote topics that lost records) is checked once they are read.
+    // Its answer comes once the remote topics exist; the same thread then waits for the leaders of those it created,
+    // while the copy threads look up where to start.
     CompletableFuture<Void> remoteCreatesSent = new CompletableFuture<>();
-    CompletableFuture<FirstSync> firstSync = onOwnThread("topic-sync", () -> {
+    CompletableFuture<FirstSync> firstSync = new CompletableFuture<>();
+    CompletableFuture<Void> leadersServe = onOwnThread("topic-sync", () -> {
       List<String> problems = new ArrayList<>();
+      TopicSync.LeaderWait[] leaderWait = new TopicSync.LeaderWait[1];
       try {
-        return new FirstSync(topicSync.sync(sourceAdmin, targetAdmin, new dev.mirror.client.internal.OffsetIndex(),
-            problems, () -> remoteCreatesSent.complete(null)), problems);
+        firstSync.complete(new FirstSync(topicSync.sync(sourceAdmin, targetAdmin,
+            new dev.mirror.client.internal.OffsetIndex(), problems, () -> remoteCreatesSent.complete(null),
+            w -> leaderWait[0] = w), problems));
+      } catch (Exception | Error e) {
+        firstSync.completeExceptionally(e);
+        throw e;
       } finally {
         remoteCreatesSent.complete(null);
       }
+      if (leaderWait[0] != null) {
+        leaderWait[0].run();
+      }
+      return null;
     });
-    firstTopicSync = firstSync;
+    firstTopicSync = leadersServe;
     // Creating clients is mostly loading classes: it runs beside the creation of the state topic.
     int plannedTasks = Math.min(flow.tasks(), InternalTopics.STATE_PARTITIONS);
     CompletableFuture<StartClients> made = onOwnThread("clients", () -> makeClients(clients, prefix, plannedTasks));
@@ -781,8 +793,8 @@ final class FlowRunner {
             + target.alias() + "'";
         membership.join(timeout);
       }
-      control(tasks, store, sourceAdmin, targetAdmin, control, firstSync, checkpointer, heartbeats, offsetSyncs,
-          syncs, restored.index(), membership);
+      control(tasks, store, sourceAdmin, targetAdmin, control, firstSync, leadersServe, checkpointer, heartbeats,
+          offsetSyncs, syncs, restored.index(), membership);
     } finally {
       if (membership != null) {
         membership.closing();
@@ -802,7 +814,8 @@ final class FlowRunner {
 
   /** The control loop: topic sync, pause, metadata sync, heartbeats and checkpoints, while the tasks copy. */
   private void control(List<CopyTask> tasks, StateStore store, Admin sourceAdmin, Admin targetAdmin,
-      Producer<byte[], byte[]> control, CompletableFuture<FirstSync> firstSync, @Nullable Checkpointer checkpointer,
+      Producer<byte[], byte[]> control, CompletableFuture<FirstSync> firstSync, CompletableFuture<?> leadersServe,
+      @Nullable Checkpointer checkpointer,
       @Nullable Heartbeats heartbeats, @Nullable OffsetSyncs offsetSyncs, ReplicationWorker.SyncSink syncs,
       dev.mirror.client.internal.OffsetIndex index, @Nullable ShardMembership membership)
       throws InterruptedException, ExecutionException, TimeoutException {
@@ -840,7 +853,8 @@ final class FlowRunner {
           mappings = topicSync.sync(sourceAdmin, targetAdmin, index, problems);
         }
         stats.topics = mappings.size();
-        List<CompletableFuture<Integer>> assigned = reassign(tasks, store, w -> { });
+        List<CompletableFuture<Integer>> assigned = reassign(tasks, store, w -> { },
+            announced ? CompletableFuture.completedFuture(null) : leadersServe);
         for (String recreated : topicSync.recreatedRemoteTopics()) {
           for (CopyTask t : tasks) {
             t.submit(w -> {
@@ -1007,6 +1021,16 @@ final class FlowRunner {
    */
   private List<CompletableFuture<Integer>> reassign(List<CopyTask> tasks, StateStore store,
       java.util.function.Consumer<ReplicationWorker> before) {
+    return reassign(tasks, store, before, CompletableFuture.completedFuture(null));
+  }
+
+  /**
+   * As {@link #reassign(List, StateStore, java.util.function.Consumer)}, and then each task waits, before it
+   * copies, for {@code leadersServe} (up to the flow's timeout; a wait that fails leaves the first writes to
+   * retry).
+   */
+  private List<CompletableFuture<Integer>> reassign(List<CopyTask> tasks, StateStore store,
+      java.util.function.Consumer<ReplicationWorker> before, CompletableFuture<?> leadersServe) {
     Map<String, TopicSync.Mapping> current = mappings;
     Set<Integer> shards = owned;
     int count = tasks.size();
@@ -1019,6 +1043,14 @@ final class FlowRunner {
           int shard = store.shard(tp);
           return shards.contains(shard) && shard % count == task;
         });
+        try {
+          leadersServe.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new org.apache.kafka.common.errors.InterruptException(e);
+        } catch (ExecutionException | TimeoutException e) {
+          log.debug("copying without knowing that the new remote partitions' leaders serve", e);
+        }
         return w.partitionCount();
       }));
     }

@@ -89,15 +89,18 @@ final class TopicSync {
    */
   Map<String, Mapping> sync(Admin source, Admin target, OffsetIndex index,
       List<String> problems) throws InterruptedException {
-    return sync(source, target, index, problems, () -> { });
+    return sync(source, target, index, problems, () -> { }, null);
   }
 
   /**
    * Runs one round as {@link #sync(Admin, Admin, OffsetIndex, List)} does, running {@code createsSent} once the
-   * creation of the missing remote topics has been asked for (or once none is missing), before its answer.
+   * creation of the missing remote topics has been asked for (or once none is missing), before its answer. With
+   * {@code leaderWait}, the wait for the leaders of the topics created now is handed to it instead of run here,
+   * so that the caller can look up where to start meanwhile.
    */
-  Map<String, Mapping> sync(Admin source, Admin target, OffsetIndex index,
-      List<String> problems, Runnable createsSent) throws InterruptedException {
+  Map<String, Mapping> sync(Admin source, Admin target, OffsetIndex index, List<String> problems,
+      Runnable createsSent, java.util.function.@Nullable Consumer<LeaderWait> leaderWait)
+      throws InterruptedException {
     recreatedRemote.clear();
     // Both clusters are listed at once.
     KafkaFuture<Set<String>> targetList = target.listTopics().names();
@@ -147,7 +150,7 @@ final class TopicSync {
     Map<String, TopicDescription> targetDesc = describe(target, flow.target(), toDescribe);
     targetDesc.putAll(created);
     if (!missing.isEmpty()) {
-      awaitCreated(target, missing, remoteNames, targetDesc);
+      awaitCreated(target, missing, remoteNames, targetDesc, leaderWait);
     }
     Map<String, Integer> grown = grow(target, sourceDesc, remoteNames, targetDesc, problems);
 
@@ -298,7 +301,8 @@ final class TopicSync {
    * in this round rather than at the next topic refresh (which MirrorMaker 2 configurations put minutes away).
    */
   private void awaitCreated(Admin target, List<String> created, Map<String, String> remoteNames,
-      Map<String, TopicDescription> targetDesc) throws InterruptedException {
+      Map<String, TopicDescription> targetDesc, java.util.function.@Nullable Consumer<LeaderWait> leaderWait)
+      throws InterruptedException {
     long deadline = System.nanoTime() + Math.min(CREATED_TOPIC_WAIT.toNanos(), timeout.toNanos());
     for (int attempt = 0; attempt < 200 && System.nanoTime() < deadline; attempt++) {
       List<String> unseen = new ArrayList<>();
@@ -314,7 +318,18 @@ final class TopicSync {
       Backoff.pause(attempt + 1);
       targetDesc.putAll(describe(target, flow.target(), unseen));
     }
-    awaitLeaders(target, created, remoteNames, targetDesc, deadline);
+    if (leaderWait == null) {
+      awaitLeaders(target, created, remoteNames, targetDesc, deadline);
+    } else {
+      Map<String, TopicDescription> described = Map.copyOf(targetDesc);
+      leaderWait.accept(() -> awaitLeaders(target, created, remoteNames, described, deadline));
+    }
+  }
+
+  /** The wait for the leaders of just-created remote topics, handed to the caller of a sync. */
+  interface LeaderWait {
+    /** Waits, up to the sync's deadline, until every partition's leader serves requests. */
+    void run() throws InterruptedException;
   }
 
   /**
