@@ -815,8 +815,8 @@ final class FlowRunner {
   /** The control loop: topic sync, pause, metadata sync, heartbeats and checkpoints, while the tasks copy. */
   private void control(List<CopyTask> tasks, StateStore store, Admin sourceAdmin, Admin targetAdmin,
       Producer<byte[], byte[]> control, CompletableFuture<FirstSync> firstSync, CompletableFuture<?> leadersServe,
-      @Nullable Checkpointer checkpointer,
-      @Nullable Heartbeats heartbeats, @Nullable OffsetSyncs offsetSyncs, ReplicationWorker.SyncSink syncs,
+      @Nullable Checkpointer checkpointer, @Nullable Heartbeats heartbeats, @Nullable OffsetSyncs offsetSyncs,
+      ReplicationWorker.SyncSink syncs,
       dev.mirror.client.internal.OffsetIndex index, @Nullable ShardMembership membership)
       throws InterruptedException, ExecutionException, TimeoutException {
     long nextRefresh = 0;

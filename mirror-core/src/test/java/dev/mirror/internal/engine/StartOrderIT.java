@@ -49,7 +49,8 @@ class StartOrderIT {
     createTopic(primary, topic, 4);
     List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
     for (int i = 0; i < 400; i++) {
-      records.add(new ProducerRecord<>(topic, i % 4, null, ("v" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      records.add(new ProducerRecord<>(topic, i % 4, null,
+          ("v" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
     produce(primary, topic, records);
 
