@@ -365,12 +365,17 @@ final class BatchSink implements AutoCloseable {
       topics.add(t);
     }
     try {
-      BatchConnection.Leaders found = connection.leaders(topics);
-      leaders.putAll(found.leaders());
-      topicIds.putAll(found.topicIds());
+      learnLeaders(topics);
     } catch (RuntimeException e) {
       log.debug("leaders of {} on {} not learnt ahead", topics, connection.cluster(), e);
     }
+  }
+
+  /** Asks the target for the leaders and ids of {@code topics} and keeps what it names. */
+  private void learnLeaders(Set<String> topics) {
+    BatchConnection.Leaders found = connection.leaders(topics);
+    leaders.putAll(found.leaders());
+    topicIds.putAll(found.topicIds());
   }
 
   /** Learns the leaders of partitions batches wait for; gives up when one stayed unknown for the timeout. */
@@ -389,9 +394,7 @@ final class BatchSink implements AutoCloseable {
     if (leadersMissingSinceNanos < 0) {
       leadersMissingSinceNanos = now;
     }
-    BatchConnection.Leaders found = connection.leaders(topics);
-    leaders.putAll(found.leaders());
-    topicIds.putAll(found.topicIds());
+    learnLeaders(topics);
     for (TopicPartition tp : waiting.keySet()) {
       if (!leaders.containsKey(tp) && now - leadersMissingSinceNanos > timeout.toNanos()) {
         throw new TimeoutException("remote partition " + tp + " on " + connection.cluster() + " has no leader"
